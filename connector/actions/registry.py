@@ -1,0 +1,45 @@
+"""The task types the worker serves, built from settings: Camunda's and our own."""
+
+from __future__ import annotations
+
+from connector.actions.handlers import S3Actions
+from connector.actions.policy import S3Policy
+from connector.runtime.pipeline import TaskSpec
+from connector.s3.client import ClientCache
+from connector.settings import WorkerSettings
+
+__all__ = ["CAMUNDA_VARIABLES", "build_task_specs", "s3_policy"]
+
+# Camunda's runtime fetches exactly these (inputVariables of the Java connector, 8.10/main).
+CAMUNDA_VARIABLES = (
+    "authentication",
+    "configuration",
+    "actionDiscriminator",
+    "action",
+    "documentReturnFormat",
+    "awsCredential",
+)
+_COMMON = ("authentication", "configuration", "action", "awsCredential")
+
+
+def s3_policy(settings: WorkerSettings) -> S3Policy:
+    return S3Policy(
+        default_endpoint=settings.default_endpoint,
+        allowed_endpoints=settings.allowed_endpoint_list,
+        allow_default_credentials=settings.allow_default_credentials,
+        inline_content_max_bytes=settings.inline_content_max_bytes,
+        connect_timeout_s=settings.s3_connect_timeout_s,
+        read_timeout_s=settings.s3_read_timeout_s,
+        max_attempts=settings.s3_max_attempts,
+    )
+
+
+def build_task_specs(settings: WorkerSettings, actions: S3Actions | None = None) -> list[TaskSpec]:
+    """One ``TaskSpec`` per served task type, each fetching only the variables it reads."""
+    actions = actions or S3Actions(policy=s3_policy(settings), clients=ClientCache(max_size=settings.client_cache_size))
+    return [
+        TaskSpec(settings.task_type_camunda, CAMUNDA_VARIABLES, actions.camunda),
+        TaskSpec(settings.task_type_upload, _COMMON, actions.upload),
+        TaskSpec(settings.task_type_download, (*_COMMON, "documentReturnFormat"), actions.download),
+        TaskSpec(settings.task_type_delete, _COMMON, actions.delete),
+    ]

@@ -1,0 +1,97 @@
+"""``s3-connector``: ``worker`` runs the job worker, ``invoke`` runs one job locally.
+
+Exit codes: 0 success (``invoke``: the job completed), 1 the job failed or threw a BPMN
+error (``invoke``), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from connector import __version__
+from connector.app import invoke_job, run_worker, served_task_types, setup_logging
+from connector.settings import WorkerSettings
+
+__all__ = ["main"]
+
+
+def _json_argument(value: str, what: str) -> dict[str, Any]:
+    """A JSON object given inline, as ``@file``, as a path to a file, or ``-`` for stdin."""
+    text = value
+    if value == "-":
+        text = sys.stdin.read()
+    elif value.startswith("@") or (not value.lstrip().startswith("{") and Path(value).is_file()):
+        text = Path(value.removeprefix("@")).read_text(encoding="utf-8")
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"s3-connector: --{what} is not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise SystemExit(f"s3-connector: --{what} must be a JSON object")
+    return parsed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="s3-connector", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("worker", help="run the job worker until SIGTERM/SIGINT (configured by environment)")
+    invoke = commands.add_parser("invoke", help="run one job through the worker's pipeline and print the outcome")
+    invoke.add_argument("--task-type", default=None, help="task type (default: the Camunda-compatible one)")
+    invoke.add_argument("--variables", default="{}", help="job variables: JSON, @file, file path or -")
+    invoke.add_argument("--headers", default="{}", help="task headers: JSON, @file or file path")
+    invoke.add_argument("--retries", type=int, default=3, help="the job's retries before this attempt (3)")
+    return parser
+
+
+def _settings() -> WorkerSettings:
+    try:
+        return WorkerSettings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
+        raise SystemExit(f"s3-connector: invalid configuration: {problems}") from None
+
+
+def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
+    task_type = args.task_type or settings.task_type_camunda
+    if task_type not in served_task_types(settings):
+        print(
+            f"s3-connector: unknown task type {task_type!r}; served: {', '.join(served_task_types(settings))}",
+            file=sys.stderr,
+        )
+        return 2
+    variables = _json_argument(args.variables, "variables")
+    headers = _json_argument(args.headers, "headers")
+    result = asyncio.run(
+        invoke_job(
+            settings,
+            os.environ,
+            task_type=task_type,
+            variables=variables,
+            headers={k: str(v) for k, v in headers.items()},
+            retries=args.retries,
+        )
+    )
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0 if result["outcome"] == "complete" else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = _settings()
+    setup_logging(settings, os.environ)
+    if args.command == "worker":
+        return asyncio.run(run_worker(settings, os.environ))
+    return _invoke(args, settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

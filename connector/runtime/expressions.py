@@ -1,0 +1,96 @@
+"""The seam for FEEL: result and error expressions are evaluated through ``ExpressionEngine``.
+
+Until the FEEL evaluator lands, ``UnavailableFeel`` refuses FEEL expressions with an input
+error (retries 0), so a process that relies on one stops visibly instead of completing with
+its error handling silently skipped. ``decision_from_value`` is the pure part of error
+expressions: it reads what ``bpmnError()``, ``jobError()`` and ``ignoreError()`` return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from connector.errors import InputError
+from connector.runtime.durations import DurationError, parse_duration_ms
+from connector.runtime.outcome import BpmnError, ErrorDecision, IgnoreError, JobError
+
+__all__ = ["ExpressionEngine", "UnavailableFeel", "decision_from_value"]
+
+
+class ExpressionEngine(Protocol):
+    def evaluate(self, expression: str, context: Mapping[str, Any]) -> Any:
+        """Evaluate a FEEL expression (without its leading ``=``) over a context.
+
+        Raises:
+            InputError: the expression cannot be parsed or evaluated.
+        """
+
+
+class UnavailableFeel:
+    """Stands in for the FEEL evaluator, which a later release provides."""
+
+    def evaluate(self, expression: str, context: Mapping[str, Any]) -> Any:
+        raise InputError(
+            "FEEL expressions are not supported by this version of the worker; "
+            'use resultVariable, or a JSONPath resultExpression such as {"link": "$.link"}',
+            code="FEEL_UNSUPPORTED",
+        )
+
+
+def _backoff_ms(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return parse_duration_ms(value)
+        except DurationError as exc:
+            raise InputError(f"jobError retryBackoff: {exc}", code="INVALID_ERROR_EXPRESSION") from exc
+    raise InputError("jobError retryBackoff must be a duration", code="INVALID_ERROR_EXPRESSION")
+
+
+def _context(value: Any, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InputError(f"{what} must be a context", code="INVALID_ERROR_EXPRESSION")
+    return dict(value)
+
+
+def decision_from_value(value: Any) -> ErrorDecision | None:
+    """Read an error expression's result. Null or ``{}`` means "no error".
+
+    Raises:
+        InputError: ``INVALID_ERROR_EXPRESSION`` for anything that is not one of the three
+            connector error shapes.
+    """
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, Mapping):
+        raise InputError("errorExpression must return a context or null", code="INVALID_ERROR_EXPRESSION")
+    kind = value.get("errorType")
+    variables = _context(value.get("variables"), "error variables")
+    if kind == "bpmnError":
+        code = value.get("errorCode")
+        if not code:
+            return None  # Camunda ignores a bpmnError without a code.
+        message = value.get("errorMessage")
+        return BpmnError(code=str(code), message=None if message is None else str(message), variables=variables)
+    if kind == "jobError":
+        retries = value.get("retries", 0)
+        if not isinstance(retries, (int, float)) or isinstance(retries, bool):
+            raise InputError("jobError retries must be a number", code="INVALID_ERROR_EXPRESSION")
+        return JobError(
+            message=str(value.get("errorMessage") or ""),
+            variables=variables,
+            retries=int(retries),
+            retry_backoff_ms=_backoff_ms(value.get("retryBackoff")),
+        )
+    if kind == "ignoreError":
+        return IgnoreError(variables=variables)
+    raise InputError(
+        "errorExpression must return bpmnError(...), jobError(...), ignoreError(...) or null",
+        code="INVALID_ERROR_EXPRESSION",
+    )

@@ -1,0 +1,66 @@
+"""The task headers Camunda's connector runtime understands, parsed once per job."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from connector.errors import InputError
+from connector.runtime.durations import DurationError, parse_duration_ms
+
+__all__ = ["JobHeaders", "parse_headers"]
+
+
+@dataclass(frozen=True)
+class JobHeaders:
+    result_variable: str | None = None
+    result_expression: str | None = None
+    error_expression: str | None = None
+    retry_backoff_ms: int | None = None
+    job_timeout_ms: int | None = None
+
+
+def _text(headers: Mapping[str, str], key: str) -> str | None:
+    value = headers.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"Header '{key}' must be a string", code="INVALID_HEADER")
+    # The Modeler drops empty headers; a blank one left by hand means "not set".
+    return value.strip() or None
+
+
+def _duration(headers: Mapping[str, str], key: str, example: str) -> int | None:
+    text = _text(headers, key)
+    if text is None:
+        return None
+    try:
+        millis = parse_duration_ms(text)
+    except DurationError as exc:
+        raise InputError(
+            f"Failed to parse header '{key}'. Expected an ISO-8601 duration, e.g. {example}, got: {text!r}",
+            code="INVALID_HEADER",
+        ) from exc
+    if millis < 0:
+        raise InputError(f"Header '{key}' must not be negative, got: {text!r}", code="INVALID_HEADER")
+    return millis
+
+
+def parse_headers(headers: Mapping[str, str]) -> JobHeaders:
+    """Read ``resultVariable``, ``resultExpression``, ``errorExpression``, ``retryBackoff``
+    and ``jobTimeout``; other headers (``elementTemplateVersion``, ...) are ignored.
+
+    Raises:
+        InputError: ``INVALID_HEADER`` naming the header, for a non-string value, an invalid
+            or negative duration, or a zero job timeout.
+    """
+    job_timeout_ms = _duration(headers, "jobTimeout", "PT5M")
+    if job_timeout_ms == 0:
+        raise InputError("Header 'jobTimeout' must be longer than zero", code="INVALID_HEADER")
+    return JobHeaders(
+        result_variable=_text(headers, "resultVariable"),
+        result_expression=_text(headers, "resultExpression"),
+        error_expression=_text(headers, "errorExpression"),
+        retry_backoff_ms=_duration(headers, "retryBackoff", "PT30S"),
+        job_timeout_ms=job_timeout_ms,
+    )

@@ -1,0 +1,150 @@
+"""One job through Camunda's connector semantics, independent of how it reached us.
+
+headers -> job timeout -> secrets -> handler -> result mapping -> error expression -> Outcome.
+The runtime adapter (``zeebe.py``) and ``s3-connector invoke`` both call ``Pipeline.run``,
+so a job run locally behaves exactly as it does in the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from connector.errors import ConnectorError
+from connector.runtime.executor import BlockingExecutor
+from connector.runtime.expressions import ExpressionEngine, UnavailableFeel, decision_from_value
+from connector.runtime.headers import JobHeaders, parse_headers
+from connector.runtime.observer import JobObserver, NullObserver
+from connector.runtime.outcome import (
+    Complete,
+    ErrorDecision,
+    Fail,
+    Outcome,
+    decide_outcome,
+    error_variables,
+)
+from connector.runtime.result_mapping import map_result
+from connector.runtime.secrets import Redactor, SecretProvider, substitute_secrets
+
+__all__ = ["Handler", "HandlerContext", "JobContext", "Pipeline", "TaskSpec"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What the pipeline needs of a job, whichever way it arrived."""
+
+    key: int
+    task_type: str
+    retries: int
+    variables: Mapping[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HandlerContext:
+    executor: BlockingExecutor
+    observer: JobObserver
+
+
+class Handler(Protocol):
+    async def __call__(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+        """Do the job's work and return the response; raise ``ConnectorError`` on failure."""
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task type the worker serves: which variables to fetch and who handles them."""
+
+    task_type: str
+    fetch_variables: tuple[str, ...]
+    handler: Handler
+
+
+TimeoutExtender = Callable[[int], Awaitable[None]]
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        secrets: SecretProvider,
+        executor: BlockingExecutor,
+        feel: ExpressionEngine | None = None,
+        observer: JobObserver | None = None,
+    ) -> None:
+        self._secrets = secrets
+        self._feel = feel or UnavailableFeel()
+        self._observer = observer or NullObserver()
+        self._handler_context = HandlerContext(executor=executor, observer=self._observer)
+
+    async def run(self, job: JobContext, spec: TaskSpec, extend_timeout: TimeoutExtender | None = None) -> Outcome:
+        """Run one job to its outcome. Never raises for anything a job can cause."""
+        started = time.monotonic()
+        self._observer.on_job_start(spec.task_type)
+        outcome = await self._run(job, spec, extend_timeout)
+        kind = {Complete: "complete", Fail: "fail"}.get(type(outcome), "throw")
+        self._observer.on_job_end(spec.task_type, kind, time.monotonic() - started)
+        return outcome
+
+    async def _run(self, job: JobContext, spec: TaskSpec, extend_timeout: TimeoutExtender | None) -> Outcome:
+        redact = Redactor()
+        try:
+            headers = parse_headers(job.headers)
+        except ConnectorError as exc:
+            return decide_outcome(output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None)
+        response: Mapping[str, Any] | None = None
+        output: dict[str, Any] | None = None
+        error: ConnectorError | None = None
+        try:
+            if headers.job_timeout_ms and extend_timeout is not None:
+                await extend_timeout(headers.job_timeout_ms)
+            variables, used = substitute_secrets(job.variables, self._secrets)
+            redact = redact.with_values(used)
+            response = await spec.handler(variables, self._handler_context)
+            output = map_result(response, headers, self._feel)
+        except ConnectorError as exc:
+            error = exc
+        except Exception as exc:  # a bug must fail the job visibly, not kill the worker
+            logger.exception("Unexpected error in job %s (%s)", job.key, spec.task_type)
+            error = ConnectorError(
+                f"Unexpected {type(exc).__name__} in the connector: {redact(str(exc))}", code="INTERNAL_ERROR"
+            )
+        try:
+            decision = self._error_decision(headers, job, response, output, error, redact)
+        except ConnectorError as exc:
+            return decide_outcome(
+                output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None, redact=redact
+            )
+        return decide_outcome(
+            output_variables=output,
+            error=error,
+            job_retries=job.retries,
+            retry_backoff_ms=headers.retry_backoff_ms,
+            decision=decision,
+            redact=redact,
+        )
+
+    def _error_decision(
+        self,
+        headers: JobHeaders,
+        job: JobContext,
+        response: Mapping[str, Any] | None,
+        output: Mapping[str, Any] | None,
+        error: ConnectorError | None,
+        redact: Redactor,
+    ) -> ErrorDecision | None:
+        if not headers.error_expression:
+            return None
+        expression = headers.error_expression.removeprefix("=")
+        # As in Camunda: on success the expression sees the mapped outputs when there are any.
+        if error is not None:
+            result: dict[str, Any] = {"error": error_variables(error, redact)}
+        else:
+            result = dict(output) if output else dict(response or {})
+        context = {**result, "response": result, "job": {"retries": job.retries}}
+        return decision_from_value(self._feel.evaluate(expression, context))

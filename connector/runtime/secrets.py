@@ -1,0 +1,126 @@
+"""``{{secrets.NAME}}`` substitution and redaction, with Camunda's semantics.
+
+Camunda replaces placeholders in the raw JSON text of all job variables before binding,
+inserting each value JSON-escaped, so a placeholder works inside a longer string and inside
+FEEL-built values. We do the same. Values come from environment variables carrying a
+prefix (``SECRET_`` by default, as in Camunda 8.9+), so that a process model can read only
+what the operator exported for it, or from files in a mounted secrets directory.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from connector.errors import InputError
+
+__all__ = [
+    "ChainedSecrets",
+    "DirectorySecrets",
+    "EnvironmentSecrets",
+    "Redactor",
+    "SecretProvider",
+    "substitute_secrets",
+]
+
+_PLACEHOLDER = re.compile(r"\{\{\s*secrets\.(?P<name>\S+?)\s*\}\}")
+# Directory lookups must stay inside the directory: no separators, no dot-only names.
+_SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+MASK = "***"
+
+
+class SecretProvider(Protocol):
+    def get(self, name: str) -> str | None:
+        """Return the secret's value, or None when this provider does not have it."""
+
+
+@dataclass(frozen=True)
+class EnvironmentSecrets:
+    """Secrets from an environment mapping, looked up as ``<prefix><NAME>``."""
+
+    environ: Mapping[str, str]
+    prefix: str = "SECRET_"
+
+    def get(self, name: str) -> str | None:
+        return self.environ.get(f"{self.prefix}{name}")
+
+
+@dataclass(frozen=True)
+class DirectorySecrets:
+    """Secrets as files in a mounted directory (Kubernetes secret volume): file name = NAME."""
+
+    directory: Path
+
+    def get(self, name: str) -> str | None:
+        if not _SAFE_FILE_NAME.match(name) or set(name) == {"."}:
+            return None
+        path = self.directory / name
+        try:
+            # A trailing newline is an artefact of `echo > file`, never part of a credential.
+            return path.read_text(encoding="utf-8").rstrip("\r\n")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+
+@dataclass(frozen=True)
+class ChainedSecrets:
+    """Providers tried in order; the first value found wins."""
+
+    providers: tuple[SecretProvider, ...]
+
+    def get(self, name: str) -> str | None:
+        for provider in self.providers:
+            value = provider.get(name)
+            if value is not None:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Masks known secret values in text that may leave the worker (messages, logs)."""
+
+    values: frozenset[str] = field(default_factory=frozenset)
+
+    def with_values(self, values: Iterable[str]) -> Redactor:
+        return Redactor(self.values | {v for v in values if v})
+
+    def __call__(self, text: str) -> str:
+        # Longest first, so a secret containing another secret is masked whole.
+        for value in sorted(self.values, key=len, reverse=True):
+            text = text.replace(value, MASK)
+            escaped = json.dumps(value)[1:-1]
+            if escaped != value:
+                text = text.replace(escaped, MASK)
+        return text
+
+
+def substitute_secrets(variables: Mapping[str, Any], provider: SecretProvider) -> tuple[dict[str, Any], frozenset[str]]:
+    """Replace every ``{{secrets.NAME}}`` in the variables (keys and values, at any depth).
+
+    Returns:
+        A new variables dict (the input is never mutated) and the set of secret values used,
+        for redaction.
+
+    Raises:
+        InputError: ``SECRET_NOT_FOUND`` when a referenced secret has no value.
+    """
+    raw = json.dumps(variables, ensure_ascii=False)
+    if "secrets." not in raw:
+        return json.loads(raw), frozenset()
+    used: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        value = provider.get(name)
+        if value is None:
+            raise InputError(f"Secret with name '{name}' is not available", code="SECRET_NOT_FOUND")
+        used.add(value)
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+
+    substituted = _PLACEHOLDER.sub(replace, raw)
+    return json.loads(substituted), frozenset(used)
