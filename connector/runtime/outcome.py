@@ -10,6 +10,7 @@ either into a BPMN error, a job error with its own retries, or an ignored error.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -98,13 +99,19 @@ def _no_redaction(text: str) -> str:
     return text
 
 
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    # Through JSON text so that a secret is masked wherever it sits: keys, values, nested.
+    return json.loads(redact(json.dumps(value, ensure_ascii=False, default=str)))
+
+
 def error_variables(error: ConnectorError, redact: Callable[[str], str]) -> dict[str, Any]:
-    """The ``error`` context Camunda exposes to error expressions and sets on failed jobs."""
+    """The ``error`` context Camunda exposes to error expressions and sets on failed jobs,
+    with secret values masked everywhere in it."""
     return {
         "type": type(error).__name__,
         "code": error.code,
         "message": truncate_message(redact(error.message)),
-        "variables": error.variables,
+        "variables": _redacted(error.variables, redact),
     }
 
 

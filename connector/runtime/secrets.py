@@ -99,6 +99,12 @@ class Redactor:
         return text
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"job variables must be JSON values, got {type(value).__name__}")
+
+
 def substitute_secrets(variables: Mapping[str, Any], provider: SecretProvider) -> tuple[dict[str, Any], frozenset[str]]:
     """Replace every ``{{secrets.NAME}}`` in the variables (keys and values, at any depth).
 
@@ -109,7 +115,8 @@ def substitute_secrets(variables: Mapping[str, Any], provider: SecretProvider) -
     Raises:
         InputError: ``SECRET_NOT_FOUND`` when a referenced secret has no value.
     """
-    raw = json.dumps(variables, ensure_ascii=False)
+    # Job variables arrive as read-only mapping proxies; they serialise like the dicts they wrap.
+    raw = json.dumps(variables, ensure_ascii=False, default=_plain)
     if "secrets." not in raw:
         return json.loads(raw), frozenset()
     used: set[str] = set()

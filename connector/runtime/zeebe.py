@@ -10,8 +10,8 @@ exponentially with jitter and readiness reports the outage.
 from __future__ import annotations
 
 import asyncio
-import functools
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import Sequence

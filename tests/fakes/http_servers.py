@@ -1,0 +1,103 @@
+"""Small loopback HTTP servers for tests: a recorder that logs every contact, and a proxy
+that forwards to another loopback server after a delay (a slow S3)."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import urlsplit
+
+
+class _Server:
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str) -> None:
+        self.httpd = ThreadingHTTPServer((host, 0), handler)
+        self.httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> _Server:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class RecordingServer(_Server):
+    """Answers 200 to anything and remembers each request line, to prove nobody called."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.requests: list[str] = []
+        recorder = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                recorder.append(f"{self.command} {self.path}")
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _any
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        super().__init__(Handler, host)
+
+    def __enter__(self) -> RecordingServer:
+        super().__enter__()
+        return self
+
+
+class DelayingProxy(_Server):
+    """Forwards every request to ``target`` (a loopback URL) after ``delay_s``."""
+
+    def __init__(self, target: str, delay_s: float, host: str = "127.0.0.1") -> None:
+        parts = urlsplit(target)
+        target_host, target_port = parts.hostname or "127.0.0.1", parts.port or 80
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                time.sleep(delay_s)
+                upstream = http.client.HTTPConnection(target_host, target_port, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+                upstream.request(self.command, self.path, body=body, headers=headers)
+                response = upstream.getresponse()
+                payload = response.read()
+                self.send_response(response.status)
+                for key, value in response.getheaders():
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+                upstream.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        super().__init__(Handler, host)
+
+    def __enter__(self) -> DelayingProxy:
+        super().__enter__()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        super().__exit__(exc_type, exc, tb)

@@ -1,0 +1,155 @@
+"""Upload, download and delete through the real pipeline against moto in-process."""
+
+import base64
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from connector.actions.handlers import S3Actions
+from connector.actions.policy import S3Policy
+from connector.runtime.executor import BlockingExecutor
+from connector.runtime.outcome import Complete, Fail
+from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.secrets import EnvironmentSecrets
+from connector.s3.client import ClientCache
+
+BUCKET = "unit-bucket"
+SECRET = "wJalrXUtnFEMI-unit-distinctive"
+BASE = {
+    "authentication": {"type": "credentials", "accessKey": "AKIAUNIT", "secretKey": "{{secrets.S3_SECRET}}"},
+    "configuration": {"region": "us-east-1"},
+}
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+@pytest.fixture
+async def run(s3: Any) -> AsyncIterator[Any]:
+    executor = BlockingExecutor(max_workers=2)
+    actions = S3Actions(policy=S3Policy(inline_content_max_bytes=1024), clients=ClientCache())
+    pipeline = Pipeline(secrets=EnvironmentSecrets({"SECRET_S3_SECRET": SECRET}), executor=executor)
+    specs = {"camunda": actions.camunda, "upload": actions.upload, "download": actions.download, "delete": actions.delete}
+
+    async def run_job(kind: str, variables: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+        job = JobContext(key=1, task_type=kind, retries=3, variables={**BASE, **variables},
+                         headers={"resultVariable": "r", **(headers or {})})
+        return await pipeline.run(job, TaskSpec(kind, (), specs[kind]))
+
+    yield run_job
+    executor.shutdown(wait=True)
+
+
+def result(outcome: Any) -> dict[str, Any]:
+    assert isinstance(outcome, Complete), outcome
+    return dict(outcome.variables["r"])
+
+
+class TestUpload:
+    async def test_inline_document_key_defaults_to_file_name(self, run: Any, s3: Any) -> None:
+        document = {"camunda.document.type": "inline", "content": "a,b\n1,2\n", "name": "report 2024+v1.csv"}
+        response = result(await run("upload", {"action": {"bucket": BUCKET, "document": document}}))
+        assert response["key"] == "report 2024+v1.csv"
+        assert response["link"] == f"https://{BUCKET}.s3.us-east-1.amazonaws.com/report%202024%2Bv1.csv"
+        assert response["size"] == 8 and response["contentType"] == "text/csv"
+        stored = s3.get_object(Bucket=BUCKET, Key="report 2024+v1.csv")
+        assert stored["Body"].read() == b"a,b\n1,2\n" and stored["ContentType"] == "text/csv"
+        assert response["eTag"] == stored["ETag"].strip('"')
+
+    async def test_plain_json_value_uploads_as_json(self, run: Any, s3: Any) -> None:
+        response = result(await run("upload", {"action": {"bucket": BUCKET, "key": "order", "document": {"id": 7}}}))
+        assert response["contentType"] == "application/json"
+        assert json.loads(s3.get_object(Bucket=BUCKET, Key="order")["Body"].read()) == {"id": 7}
+
+    async def test_camunda_v6_null_document_is_rebuilt(self, run: Any, s3: Any) -> None:
+        action = {
+            "bucket": BUCKET, "key": "from-helpers.txt", "document": None,
+            "action_document_documentSource": "inline", "action_document_inline_content": "rebuilt",
+        }
+        result(await run("camunda", {"actionDiscriminator": "uploadObject", "action": action}))
+        assert s3.get_object(Bucket=BUCKET, Key="from-helpers.txt")["Body"].read() == b"rebuilt"
+
+    async def test_missing_key_and_name_is_an_input_error(self, run: Any) -> None:
+        outcome = await run("upload", {"action": {"bucket": BUCKET, "document": "text"}})
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and "action.key" in outcome.message
+
+
+class TestDownload:
+    @pytest.mark.parametrize(
+        ("body", "content_type", "expected"),
+        [
+            ("héllo".encode("latin-1"), "Text/Plain; Charset=ISO-8859-1", "héllo"),
+            (b'{"a": 1}', "application/json; charset=utf-8", {"a": 1}),
+            (b'{"a": 2}', "application/vnd.example+json", {"a": 2}),
+            (b"\x89PNG\r\n\x1a\n\x00\x01", "image/png", base64.b64encode(b"\x89PNG\r\n\x1a\n\x00\x01").decode()),
+        ],
+    )
+    async def test_content_typed_by_content_type(
+        self, run: Any, s3: Any, body: bytes, content_type: str, expected: Any
+    ) -> None:
+        s3.put_object(Bucket=BUCKET, Key="obj", Body=body, ContentType=content_type)
+        response = result(await run("download", {"action": {"bucket": BUCKET, "key": "obj"}}))
+        assert response["element"] == {"content": expected}
+        assert response["size"] == len(body)
+
+    async def test_v5_text_choice_with_encoding(self, run: Any, s3: Any) -> None:
+        s3.put_object(Bucket=BUCKET, Key="t", Body="grüße".encode("latin-1"), ContentType="application/octet-stream")
+        response = result(await run("download", {
+            "action": {"bucket": BUCKET, "key": "t"},
+            "documentReturnFormat": {"choice": "TEXT", "encoding": "ISO-8859-1"},
+        }))
+        assert response["element"]["content"] == "grüße"
+
+    async def test_json_choice_with_invalid_json_is_retryable(self, run: Any, s3: Any) -> None:
+        s3.put_object(Bucket=BUCKET, Key="bad.json", Body=b"{nope")
+        outcome = await run("download", {"action": {"bucket": BUCKET, "key": "bad.json"},
+                                         "documentReturnFormat": {"choice": "JSON"}})
+        assert isinstance(outcome, Fail) and outcome.retries == 2 and outcome.variables["error"]["code"] == "INVALID_JSON"
+
+    async def test_inline_cap_points_to_document_mode(self, run: Any, s3: Any) -> None:
+        s3.put_object(Bucket=BUCKET, Key="big", Body=b"x" * 2048)
+        outcome = await run("download", {"action": {"bucket": BUCKET, "key": "big"}})
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and "document" in outcome.message.lower()
+
+    async def test_document_mode_is_refused_clearly_for_now(self, run: Any) -> None:
+        outcome = await run("download", {"action": {"bucket": BUCKET, "key": "k", "asFile": True}})
+        assert isinstance(outcome, Fail) and outcome.retries == 0
+        assert outcome.variables["error"]["code"] == "DOCUMENT_STORE_UNSUPPORTED"
+
+    async def test_missing_object_is_retryable_with_backoff(self, run: Any) -> None:
+        outcome = await run("download", {"action": {"bucket": BUCKET, "key": "nope"}}, {"retryBackoff": "PT5S"})
+        assert isinstance(outcome, Fail)
+        assert (outcome.retries, outcome.retry_backoff_ms) == (2, 5_000)
+        assert outcome.variables["error"]["code"] == "NoSuchKey" and "nope" in outcome.message
+        assert SECRET not in json.dumps(outcome.variables) and SECRET not in outcome.message
+
+
+class TestDelete:
+    async def test_delete_existing_and_missing(self, run: Any, s3: Any) -> None:
+        s3.put_object(Bucket=BUCKET, Key="gone", Body=b"x")
+        response = result(await run("camunda", {"actionDiscriminator": "deleteObject",
+                                                "action": {"bucket": BUCKET, "key": "gone"}}))
+        assert response == {"bucket": BUCKET, "key": "gone", "versionId": None, "deleteMarker": False}
+        assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
+        # S3 treats deleting a missing key as success; so do we.
+        assert isinstance(await run("delete", {"action": {"bucket": BUCKET, "key": "never"}}), Complete)
+
+    async def test_versioned_bucket_reports_delete_marker(self, run: Any, s3: Any) -> None:
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object(Bucket=BUCKET, Key="v", Body=b"x")
+        response = result(await run("delete", {"action": {"bucket": BUCKET, "key": "v"}}))
+        assert response["deleteMarker"] is True and response["versionId"]
+
+    async def test_missing_bucket_is_permanent(self, run: Any) -> None:
+        outcome = await run("delete", {"action": {"bucket": "no-such-bucket-here", "key": "k"}})
+        assert isinstance(outcome, Fail) and outcome.retries == 0
+        assert outcome.variables["error"]["code"] == "NoSuchBucket"

@@ -1,0 +1,159 @@
+"""The pipeline end to end without a network: headers, secrets, handler, mapping, outcome."""
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import pytest
+
+from connector.errors import ConnectorError, InputError
+from connector.runtime.executor import BlockingExecutor
+from connector.runtime.outcome import Complete, Fail, Throw
+from connector.runtime.pipeline import HandlerContext, JobContext, Pipeline, TaskSpec
+from connector.runtime.secrets import EnvironmentSecrets
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.ends: list[tuple[str, str]] = []
+        self.starts: list[str] = []
+
+    def on_job_start(self, task_type: str) -> None:
+        self.starts.append(task_type)
+
+    def on_job_end(self, task_type: str, outcome: str, duration_s: float) -> None:
+        self.ends.append((task_type, outcome))
+
+    def on_bytes(self, direction: str, count: int) -> None:
+        return None
+
+
+@pytest.fixture
+async def executor() -> AsyncIterator[BlockingExecutor]:
+    pool = BlockingExecutor(max_workers=2)
+    yield pool
+    pool.shutdown(wait=True)
+
+
+def make_pipeline(executor: BlockingExecutor, observer: Recorder | None = None) -> Pipeline:
+    secrets = EnvironmentSecrets({"SECRET_TOKEN": "tok-3141592653"})
+    return Pipeline(secrets=secrets, executor=executor, observer=observer)
+
+
+async def echo(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+    # Blocking work goes through the executor, as the S3 handlers do.
+    upper = await ctx.executor.run(str.upper, str(variables.get("value", "")))
+    return {"value": upper, "token": variables.get("token")}
+
+
+async def fail_with_secret(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+    raise ConnectorError(f"upstream rejected token {variables['token']}", code="Rejected")
+
+
+async def crash(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+    raise RuntimeError(f"bug while handling {variables['token']}")
+
+
+def job(variables: dict[str, Any], headers: dict[str, str] | None = None, retries: int = 3) -> JobContext:
+    return JobContext(key=7, task_type="t", retries=retries, variables=variables, headers=headers or {})
+
+
+class TestSuccess:
+    async def test_completes_with_result_variable_and_resolved_secret(self, executor: BlockingExecutor) -> None:
+        recorder = Recorder()
+        outcome = await make_pipeline(executor, recorder).run(
+            job({"value": "abc", "token": "{{secrets.TOKEN}}"}, {"resultVariable": "out"}), TaskSpec("t", (), echo)
+        )
+        assert outcome == Complete({"out": {"value": "ABC", "token": "tok-3141592653"}})
+        assert recorder.starts == ["t"] and recorder.ends == [("t", "complete")]
+
+    async def test_no_mapping_completes_without_variables(self, executor: BlockingExecutor) -> None:
+        assert await make_pipeline(executor).run(job({"value": "a"}), TaskSpec("t", (), echo)) == Complete({})
+
+    async def test_job_timeout_header_extends_the_lock_first(self, executor: BlockingExecutor) -> None:
+        extended: list[int] = []
+
+        async def extend(timeout_ms: int) -> None:
+            extended.append(timeout_ms)
+
+        await make_pipeline(executor).run(job({}, {"jobTimeout": "PT10M"}), TaskSpec("t", (), echo), extend)
+        assert extended == [600_000]
+
+
+class TestFailures:
+    async def test_missing_secret_fails_with_retries_zero(self, executor: BlockingExecutor) -> None:
+        outcome = await make_pipeline(executor).run(job({"token": "{{secrets.NOPE}}"}), TaskSpec("t", (), echo))
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and "NOPE" in outcome.message
+
+    async def test_bad_header_fails_before_the_handler_runs(self, executor: BlockingExecutor) -> None:
+        called = []
+
+        async def handler(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+            called.append(1)
+            return {}
+
+        outcome = await make_pipeline(executor).run(job({}, {"retryBackoff": "often"}), TaskSpec("t", (), handler))
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and "retryBackoff" in outcome.message
+        assert called == []
+
+    async def test_retryable_error_uses_backoff_and_masks_secret(self, executor: BlockingExecutor) -> None:
+        recorder = Recorder()
+        outcome = await make_pipeline(executor, recorder).run(
+            job({"token": "{{secrets.TOKEN}}"}, {"retryBackoff": "PT15S"}), TaskSpec("t", (), fail_with_secret)
+        )
+        assert isinstance(outcome, Fail)
+        assert (outcome.retries, outcome.retry_backoff_ms) == (2, 15_000)
+        assert "tok-3141592653" not in repr(outcome) and "***" in outcome.message
+        assert outcome.variables["error"]["code"] == "Rejected"
+        assert recorder.ends == [("t", "fail")]
+
+    async def test_unexpected_exception_fails_the_job_not_the_worker(self, executor: BlockingExecutor) -> None:
+        outcome = await make_pipeline(executor).run(job({"token": "{{secrets.TOKEN}}"}), TaskSpec("t", (), crash))
+        assert isinstance(outcome, Fail) and outcome.retries == 2
+        assert "RuntimeError" in outcome.message and "tok-3141592653" not in outcome.message
+
+    async def test_error_expression_without_feel_support_is_an_incident(self, executor: BlockingExecutor) -> None:
+        outcome = await make_pipeline(executor).run(
+            job({}, {"errorExpression": '=bpmnError("X", "y")'}), TaskSpec("t", (), echo)
+        )
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and outcome.variables["error"]["code"] == "FEEL_UNSUPPORTED"
+
+
+class TestErrorExpressionSeam:
+    async def test_engine_decision_turns_failure_into_bpmn_error(self, executor: BlockingExecutor) -> None:
+        contexts: list[Any] = []
+
+        class Engine:
+            def evaluate(self, expression: str, context: Any) -> Any:
+                contexts.append(context)
+                if context.get("error"):
+                    return {"errorType": "bpmnError", "errorCode": context["error"]["code"], "errorMessage": "m"}
+                return None
+
+        pipeline = Pipeline(secrets=EnvironmentSecrets({}), executor=executor, feel=Engine())
+        outcome = await pipeline.run(job({"token": "x"}, {"errorExpression": "=..."}), TaskSpec("t", (), fail_with_secret))
+        assert outcome == Throw(code="Rejected", message="m", variables={})
+        assert contexts[0]["job"] == {"retries": 3} and contexts[0]["response"]["error"]["code"] == "Rejected"
+
+    async def test_on_success_the_expression_sees_mapped_outputs(self, executor: BlockingExecutor) -> None:
+        contexts: list[Any] = []
+
+        class Engine:
+            def evaluate(self, expression: str, context: Any) -> Any:
+                contexts.append(context)
+                return None
+
+        pipeline = Pipeline(secrets=EnvironmentSecrets({}), executor=executor, feel=Engine())
+        outcome = await pipeline.run(
+            job({"value": "a"}, {"errorExpression": "=x", "resultVariable": "r"}), TaskSpec("t", (), echo)
+        )
+        assert isinstance(outcome, Complete)
+        assert contexts[0]["response"] == {"r": {"value": "A", "token": None}}
+
+    async def test_engine_failure_is_an_input_error(self, executor: BlockingExecutor) -> None:
+        class Engine:
+            def evaluate(self, expression: str, context: Any) -> Any:
+                raise InputError("cannot parse", code="INVALID_ERROR_EXPRESSION")
+
+        pipeline = Pipeline(secrets=EnvironmentSecrets({}), executor=executor, feel=Engine())
+        outcome = await pipeline.run(job({}, {"errorExpression": "=("}), TaskSpec("t", (), echo))
+        assert isinstance(outcome, Fail) and outcome.retries == 0
