@@ -93,6 +93,9 @@ class WorkerSettings(BaseSettings):
             "S3_CONNECTOR_DEFAULT_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "default_endpoint"
         ),
     )
+    aws_region: str | None = Field(
+        None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION", "aws_region")
+    )
     allowed_endpoints: str = ""
     allow_default_credentials: bool = False
     inline_content_max_bytes: int = Field(1_572_864, ge=1)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from connector.actions.binding import bind
 from connector.actions.models import Authentication, AwsCredential, Configuration, DocumentReturnFormat
 from connector.errors import InputError
+from connector.s3.validation import region_problem
 
 __all__ = ["ACTIONS", "DownloadFormat", "S3Target", "download_format", "repaired_document", "resolve_target"]
 
@@ -48,9 +49,16 @@ def resolve_target(variables: Mapping[str, Any]) -> S3Target:
     configuration = bind(Configuration, variables.get("configuration") or {}, "configuration")
     if variables.get("awsCredential") is not None:
         credential = bind(AwsCredential, variables["awsCredential"], "awsCredential")
-        return S3Target(credential.authentication, credential.region, configuration.endpoint)
-    authentication = bind(Authentication, variables.get("authentication"), "authentication")
-    return S3Target(authentication, configuration.region, configuration.endpoint)
+        target = S3Target(credential.authentication, credential.region, configuration.endpoint)
+        region_field = "awsCredential.region"
+    else:
+        authentication = bind(Authentication, variables.get("authentication"), "authentication")
+        target = S3Target(authentication, configuration.region, configuration.endpoint)
+        region_field = "configuration.region"
+    problem = region_problem(target.region) if target.region and not target.endpoint else None
+    if problem:
+        raise InputError(f"Invalid input:\n- {region_field}: {problem}", code="INVALID_INPUT")
+    return target
 
 
 def _helper(action: Mapping[str, Any], name: str) -> Any:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, SecretStr, model_validator
 
-from connector.s3.validation import bucket_name_problem, endpoint_problem, key_problem, region_problem
+from connector.s3.validation import bucket_name_problem, endpoint_problem, key_problem
 
 __all__ = [
     "Authentication",
@@ -46,7 +46,9 @@ def _strip(value: Any) -> Any:
 
 BucketName = Annotated[str, BeforeValidator(_strip), AfterValidator(_check(bucket_name_problem))]
 ObjectKey = Annotated[str, AfterValidator(_check(key_problem))]
-Region = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_check(region_problem))]
+# The region format is checked only for AWS itself (see camunda.resolve_target): S3-compatible
+# stores use names such as "auto" (Cloudflare R2) that AWS would reject.
+Region = Annotated[str | None, BeforeValidator(_strip), BeforeValidator(_blank_to_none)]
 Endpoint = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_check(endpoint_problem))]
 OptionalSecret = Annotated[SecretStr | None, BeforeValidator(_blank_to_none)]
 

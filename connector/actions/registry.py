@@ -36,7 +36,13 @@ def s3_policy(settings: WorkerSettings) -> S3Policy:
 
 def build_task_specs(settings: WorkerSettings, actions: S3Actions | None = None) -> list[TaskSpec]:
     """One ``TaskSpec`` per served task type, each fetching only the variables it reads."""
-    actions = actions or S3Actions(policy=s3_policy(settings), clients=ClientCache(max_size=settings.client_cache_size))
+    clients = ClientCache(
+        max_size=settings.client_cache_size,
+        default_region=settings.aws_region,
+        # One pooled connection per concurrently running job of a task type.
+        max_pool_connections=max(10, settings.max_running_jobs),
+    )
+    actions = actions or S3Actions(policy=s3_policy(settings), clients=clients)
     return [
         TaskSpec(settings.task_type_camunda, CAMUNDA_VARIABLES, actions.camunda),
         TaskSpec(settings.task_type_upload, _COMMON, actions.upload),

@@ -44,9 +44,7 @@ def gateway() -> Iterator[GatewayServer]:
 
 
 @pytest.fixture
-def start_worker(
-    gateway: GatewayServer, s3_endpoint: str, tmp_path: Path
-) -> Iterator[Callable[..., WorkerProcess]]:
+def start_worker(gateway: GatewayServer, s3_endpoint: str, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
     workers: list[WorkerProcess] = []
 
     def start(allowed_endpoints: str | None = None, **extra_env: str) -> WorkerProcess:

@@ -26,49 +26,74 @@ def run_job(gateway: GatewayServer, task_type: str, variables: dict[str, Any], *
 
 
 class TestBothTaskTypeFamilies:
-    def test_camunda_type_upload_download_delete(self, gateway: GatewayServer, start_worker: StartWorker,
-                                                 s3_endpoint: str, s3: Any) -> None:
+    def test_camunda_type_upload_download_delete(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str, s3: Any
+    ) -> None:
         start_worker()
         key = "camunda/ünïcode key+1=2.txt"
         document = {"camunda.document.type": "inline", "content": "hello from camunda", "name": "x.txt"}
-        upload = run_job(gateway, CAMUNDA, s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": key, "document": document}, actionDiscriminator="uploadObject"))
+        upload = run_job(
+            gateway,
+            CAMUNDA,
+            s3_variables(
+                s3_endpoint, {"bucket": BUCKET, "key": key, "document": document}, actionDiscriminator="uploadObject"
+            ),
+        )
         assert upload.kind == "complete", upload
         response = upload.variables["s3Result"]
         assert response["key"] == key and response["size"] == 18
         assert response["link"] == f"{s3_endpoint}/{BUCKET}/camunda/%C3%BCn%C3%AFcode%20key%2B1%3D2.txt"
         assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == b"hello from camunda"
 
-        download = run_job(gateway, CAMUNDA, s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": key}, actionDiscriminator="downloadObject",
-            documentReturnFormat={"choice": "TEXT", "encoding": "UTF-8"}))
+        download = run_job(
+            gateway,
+            CAMUNDA,
+            s3_variables(
+                s3_endpoint,
+                {"bucket": BUCKET, "key": key},
+                actionDiscriminator="downloadObject",
+                documentReturnFormat={"choice": "TEXT", "encoding": "UTF-8"},
+            ),
+        )
         assert download.kind == "complete", download
         assert download.variables["s3Result"]["element"] == {"content": "hello from camunda"}
 
-        delete = run_job(gateway, CAMUNDA, s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": key}, actionDiscriminator="deleteObject"))
+        delete = run_job(
+            gateway,
+            CAMUNDA,
+            s3_variables(s3_endpoint, {"bucket": BUCKET, "key": key}, actionDiscriminator="deleteObject"),
+        )
         assert delete.kind == "complete", delete
         assert delete.variables["s3Result"] == {"bucket": BUCKET, "key": key, "versionId": None, "deleteMarker": False}
         assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="camunda/")
 
     def test_own_task_types(self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str) -> None:
         start_worker()
-        upload = run_job(gateway, "s3-connector:upload:1", s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": "own/data.json", "document": {"order": 42}}))
+        upload = run_job(
+            gateway,
+            "s3-connector:upload:1",
+            s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "own/data.json", "document": {"order": 42}}),
+        )
         assert upload.kind == "complete", upload
         assert upload.variables["s3Result"]["contentType"] == "application/json"
-        download = run_job(gateway, "s3-connector:download:1", s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": "own/data.json"}))
+        download = run_job(
+            gateway, "s3-connector:download:1", s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "own/data.json"})
+        )
         assert download.variables["s3Result"]["element"] == {"content": {"order": 42}}
-        delete = run_job(gateway, "s3-connector:delete:1", s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": "own/data.json"}))
+        delete = run_job(
+            gateway, "s3-connector:delete:1", s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "own/data.json"})
+        )
         assert delete.kind == "complete", delete
 
-    def test_secret_placeholder_resolved_in_key(self, gateway: GatewayServer, start_worker: StartWorker,
-                                                s3_endpoint: str, s3: Any) -> None:
+    def test_secret_placeholder_resolved_in_key(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str, s3: Any
+    ) -> None:
         start_worker()
-        outcome = run_job(gateway, "s3-connector:upload:1", s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": "{{secrets.KEY_PREFIX}}/file.txt", "document": "x"}))
+        outcome = run_job(
+            gateway,
+            "s3-connector:upload:1",
+            s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "{{secrets.KEY_PREFIX}}/file.txt", "document": "x"}),
+        )
         assert outcome.kind == "complete", outcome
         assert outcome.variables["s3Result"]["key"] == "from-secret/file.txt"
         assert s3.get_object(Bucket=BUCKET, Key="from-secret/file.txt")["Body"].read() == b"x"
@@ -79,8 +104,12 @@ class TestFailures:
         self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
     ) -> None:
         start_worker()
-        outcome = run_job(gateway, CAMUNDA, s3_variables(
-            s3_endpoint, {"key": "k"}, actionDiscriminator="deleteObject"), retryBackoff="PT30S")
+        outcome = run_job(
+            gateway,
+            CAMUNDA,
+            s3_variables(s3_endpoint, {"key": "k"}, actionDiscriminator="deleteObject"),
+            retryBackoff="PT30S",
+        )
         assert (outcome.kind, outcome.retries) == ("fail", 0)
         assert "action.bucket" in outcome.error_message
 
@@ -88,8 +117,12 @@ class TestFailures:
         self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
     ) -> None:
         start_worker()
-        outcome = run_job(gateway, "s3-connector:download:1", s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": "no/such/key"}), retryBackoff="PT2S")
+        outcome = run_job(
+            gateway,
+            "s3-connector:download:1",
+            s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "no/such/key"}),
+            retryBackoff="PT2S",
+        )
         assert (outcome.kind, outcome.retries, outcome.retry_backoff_ms) == ("fail", 2, 2000)
         assert "no/such/key" in outcome.error_message and "NoSuchKey" in outcome.error_message
         assert outcome.variables["error"]["code"] == "NoSuchKey"
@@ -99,13 +132,19 @@ class TestFailures:
     ) -> None:
         worker = start_worker()
         # The key carries the secret, so S3's error about it would name the secret if unmasked.
-        outcome = run_job(gateway, "s3-connector:download:1", s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": "{{secrets.S3_SECRET_KEY}}"}))
+        outcome = run_job(
+            gateway,
+            "s3-connector:download:1",
+            s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "{{secrets.S3_SECRET_KEY}}"}),
+        )
         assert outcome.kind == "fail"
         assert SECRET_VALUE not in outcome.error_message and "***" in outcome.error_message
         assert SECRET_VALUE not in json.dumps(outcome.variables)
-        bad_input = run_job(gateway, "s3-connector:upload:1", s3_variables(
-            s3_endpoint, {"bucket": "Not_Valid", "document": "{{secrets.S3_SECRET_KEY}}"}))
+        bad_input = run_job(
+            gateway,
+            "s3-connector:upload:1",
+            s3_variables(s3_endpoint, {"bucket": "Not_Valid", "document": "{{secrets.S3_SECRET_KEY}}"}),
+        )
         assert bad_input.kind == "fail" and SECRET_VALUE not in bad_input.error_message
         worker.terminate()
         assert SECRET_VALUE not in worker.log()
@@ -115,10 +154,14 @@ class TestFailures:
     ) -> None:
         start_worker()
         with RecordingServer(host="127.0.0.2") as internal:
-            outcome = run_job(gateway, "s3-connector:delete:1", {
-                **s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "k"}),
-                "configuration": {"region": "us-east-1", "endpoint": internal.url},
-            })
+            outcome = run_job(
+                gateway,
+                "s3-connector:delete:1",
+                {
+                    **s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "k"}),
+                    "configuration": {"region": "us-east-1", "endpoint": internal.url},
+                },
+            )
             assert (outcome.kind, outcome.retries) == ("fail", 0)
             assert "S3_CONNECTOR_ALLOWED_ENDPOINTS" in outcome.error_message
             assert internal.requests == []
@@ -130,8 +173,10 @@ class TestLifecycle:
     ) -> None:
         with DelayingProxy(s3_endpoint, delay_s=1.5) as slow_s3:
             worker = start_worker(allowed_endpoints=slow_s3.url)
-            variables = {**s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "slow.txt", "document": "slow"}),
-                         "configuration": {"region": "us-east-1", "endpoint": slow_s3.url}}
+            variables = {
+                **s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "slow.txt", "document": "slow"}),
+                "configuration": {"region": "us-east-1", "endpoint": slow_s3.url},
+            }
             key = gateway.gateway.create_job("s3-connector:upload:1", variables)
             gateway.gateway.wait_for_activation(key, timeout_s=10)
             time.sleep(0.3)
@@ -151,8 +196,11 @@ class TestLifecycle:
         assert worker.process.poll() is None
         gateway.restart()
         worker.wait_ready(True, timeout_s=30)
-        outcome = run_job(gateway, "s3-connector:upload:1", s3_variables(
-            s3_endpoint, {"bucket": BUCKET, "key": "after-outage.txt", "document": "back"}))
+        outcome = run_job(
+            gateway,
+            "s3-connector:upload:1",
+            s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "after-outage.txt", "document": "back"}),
+        )
         assert outcome.kind == "complete", outcome
         assert worker.terminate() == 0
 

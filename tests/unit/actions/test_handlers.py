@@ -38,11 +38,21 @@ async def run(s3: Any) -> AsyncIterator[Any]:
     executor = BlockingExecutor(max_workers=2)
     actions = S3Actions(policy=S3Policy(inline_content_max_bytes=1024), clients=ClientCache())
     pipeline = Pipeline(secrets=EnvironmentSecrets({"SECRET_S3_SECRET": SECRET}), executor=executor)
-    specs = {"camunda": actions.camunda, "upload": actions.upload, "download": actions.download, "delete": actions.delete}
+    specs = {
+        "camunda": actions.camunda,
+        "upload": actions.upload,
+        "download": actions.download,
+        "delete": actions.delete,
+    }
 
     async def run_job(kind: str, variables: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
-        job = JobContext(key=1, task_type=kind, retries=3, variables={**BASE, **variables},
-                         headers={"resultVariable": "r", **(headers or {})})
+        job = JobContext(
+            key=1,
+            task_type=kind,
+            retries=3,
+            variables={**BASE, **variables},
+            headers={"resultVariable": "r", **(headers or {})},
+        )
         return await pipeline.run(job, TaskSpec(kind, (), specs[kind]))
 
     yield run_job
@@ -72,8 +82,11 @@ class TestUpload:
 
     async def test_camunda_v6_null_document_is_rebuilt(self, run: Any, s3: Any) -> None:
         action = {
-            "bucket": BUCKET, "key": "from-helpers.txt", "document": None,
-            "action_document_documentSource": "inline", "action_document_inline_content": "rebuilt",
+            "bucket": BUCKET,
+            "key": "from-helpers.txt",
+            "document": None,
+            "action_document_documentSource": "inline",
+            "action_document_inline_content": "rebuilt",
         }
         result(await run("camunda", {"actionDiscriminator": "uploadObject", "action": action}))
         assert s3.get_object(Bucket=BUCKET, Key="from-helpers.txt")["Body"].read() == b"rebuilt"
@@ -103,17 +116,25 @@ class TestDownload:
 
     async def test_v5_text_choice_with_encoding(self, run: Any, s3: Any) -> None:
         s3.put_object(Bucket=BUCKET, Key="t", Body="grüße".encode("latin-1"), ContentType="application/octet-stream")
-        response = result(await run("download", {
-            "action": {"bucket": BUCKET, "key": "t"},
-            "documentReturnFormat": {"choice": "TEXT", "encoding": "ISO-8859-1"},
-        }))
+        response = result(
+            await run(
+                "download",
+                {
+                    "action": {"bucket": BUCKET, "key": "t"},
+                    "documentReturnFormat": {"choice": "TEXT", "encoding": "ISO-8859-1"},
+                },
+            )
+        )
         assert response["element"]["content"] == "grüße"
 
     async def test_json_choice_with_invalid_json_is_retryable(self, run: Any, s3: Any) -> None:
         s3.put_object(Bucket=BUCKET, Key="bad.json", Body=b"{nope")
-        outcome = await run("download", {"action": {"bucket": BUCKET, "key": "bad.json"},
-                                         "documentReturnFormat": {"choice": "JSON"}})
-        assert isinstance(outcome, Fail) and outcome.retries == 2 and outcome.variables["error"]["code"] == "INVALID_JSON"
+        outcome = await run(
+            "download", {"action": {"bucket": BUCKET, "key": "bad.json"}, "documentReturnFormat": {"choice": "JSON"}}
+        )
+        assert (
+            isinstance(outcome, Fail) and outcome.retries == 2 and outcome.variables["error"]["code"] == "INVALID_JSON"
+        )
 
     async def test_inline_cap_points_to_document_mode(self, run: Any, s3: Any) -> None:
         s3.put_object(Bucket=BUCKET, Key="big", Body=b"x" * 2048)
@@ -136,8 +157,9 @@ class TestDownload:
 class TestDelete:
     async def test_delete_existing_and_missing(self, run: Any, s3: Any) -> None:
         s3.put_object(Bucket=BUCKET, Key="gone", Body=b"x")
-        response = result(await run("camunda", {"actionDiscriminator": "deleteObject",
-                                                "action": {"bucket": BUCKET, "key": "gone"}}))
+        response = result(
+            await run("camunda", {"actionDiscriminator": "deleteObject", "action": {"bucket": BUCKET, "key": "gone"}})
+        )
         assert response == {"bucket": BUCKET, "key": "gone", "versionId": None, "deleteMarker": False}
         assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
         # S3 treats deleting a missing key as success; so do we.

@@ -27,7 +27,9 @@ class TestBinding:
 
     def test_messages_never_echo_credentials(self) -> None:
         with pytest.raises(InputError) as info:
-            resolve_target({"authentication": {"type": "bogus", "accessKey": "AKIAEXAMPLE", "secretKey": AUTH["secretKey"]}})
+            resolve_target(
+                {"authentication": {"type": "bogus", "accessKey": "AKIAEXAMPLE", "secretKey": AUTH["secretKey"]}}
+            )
         assert "authentication.type" in info.value.message
         assert AUTH["secretKey"] not in info.value.message and "AKIAEXAMPLE" not in info.value.message
 
@@ -41,7 +43,9 @@ class TestBinding:
 
 class TestTemplateShapes:
     def test_missing_type_means_credentials_like_camunda(self) -> None:
-        target = resolve_target({"authentication": {"accessKey": "A", "secretKey": "B"}, "configuration": {"region": "eu-central-1"}})
+        target = resolve_target(
+            {"authentication": {"accessKey": "A", "secretKey": "B"}, "configuration": {"region": "eu-central-1"}}
+        )
         assert target.authentication.type == "credentials" and target.region == "eu-central-1"
 
     def test_v6_aws_credential_takes_precedence_but_endpoint_stays(self) -> None:
@@ -74,12 +78,19 @@ class TestTemplateShapes:
             "document": None,
         }
         assert repaired_document(action) == {
-            "camunda.document.type": "inline", "content": "hello", "name": "a.txt", "contentType": None,
+            "camunda.document.type": "inline",
+            "content": "hello",
+            "name": "a.txt",
+            "contentType": None,
         }
 
     def test_v3_to_v6_camunda_reference_helper(self) -> None:
         ref = {"camunda.document.type": "camunda", "documentId": "d"}
-        action = {"action_document_documentSource": "camunda", "action_document_camundaReference": ref, "document": None}
+        action = {
+            "action_document_documentSource": "camunda",
+            "action_document_camundaReference": ref,
+            "document": None,
+        }
         assert repaired_document(action) == ref
 
     def test_download_format_v5_choice_wins_over_legacy_as_file(self) -> None:
@@ -89,13 +100,15 @@ class TestTemplateShapes:
         assert download_format({"documentReturnFormat": {"choice": ""}}, {"asFile": False}).mode == "AUTO"
 
     def test_invalid_return_format(self) -> None:
-        with pytest.raises(InputError, match="documentReturnFormat.choice"):
+        with pytest.raises(InputError, match=r"documentReturnFormat\.choice"):
             download_format({"documentReturnFormat": {"choice": "XML"}}, {})
 
 
 class TestUploadBody:
     def test_inline_reference(self) -> None:
-        body = upload_body({"camunda.document.type": "inline", "content": "hi", "name": "a.txt", "contentType": "text/x"})
+        body = upload_body(
+            {"camunda.document.type": "inline", "content": "hi", "name": "a.txt", "contentType": "text/x"}
+        )
         assert (body.data, body.file_name, body.content_type) == (b"hi", "a.txt", "text/x")
 
     def test_inline_json_content_becomes_compact_json(self) -> None:
@@ -156,3 +169,19 @@ class TestEndpointPolicy:
         with pytest.raises(InputError, match="S3_CONNECTOR_ALLOW_DEFAULT_CREDENTIALS"):
             S3Policy().check_default_credentials()
         S3Policy(allow_default_credentials=True).check_default_credentials()
+
+
+class TestRegions:
+    def test_aws_region_format_checked_without_endpoint(self) -> None:
+        with pytest.raises(InputError, match=r"configuration\.region"):
+            resolve_target({"authentication": AUTH, "configuration": {"region": "Mars 1"}})
+
+    def test_s3_compatible_region_names_pass_with_custom_endpoint(self) -> None:
+        target = resolve_target(
+            {"authentication": AUTH, "configuration": {"region": "auto", "endpoint": "https://r2.example"}}
+        )
+        assert target.region == "auto"
+
+    def test_aws_credential_region_checked_too(self) -> None:
+        with pytest.raises(InputError, match=r"awsCredential\.region"):
+            resolve_target({"awsCredential": {"authentication": AUTH, "region": "nowhere"}})

@@ -26,7 +26,9 @@ class TestHeaders:
     def test_blank_headers_mean_absent(self) -> None:
         assert parse_headers({"retryBackoff": "  ", "resultVariable": ""}) == JobHeaders()
 
-    @pytest.mark.parametrize(("key", "value"), [("retryBackoff", "30s"), ("jobTimeout", "soon"), ("jobTimeout", "PT0S")])
+    @pytest.mark.parametrize(
+        ("key", "value"), [("retryBackoff", "30s"), ("jobTimeout", "soon"), ("jobTimeout", "PT0S")]
+    )
     def test_invalid_duration_names_the_header(self, key: str, value: str) -> None:
         with pytest.raises(InputError) as info:
             parse_headers({key: value})
@@ -48,7 +50,9 @@ class TestResultMapping:
         assert map_result(RESPONSE, JobHeaders(result_variable="r"), UnavailableFeel()) == {"r": RESPONSE}
 
     def test_jsonpath_mapping_merges_after_result_variable(self) -> None:
-        headers = JobHeaders(result_variable="r", result_expression='{"r": "$.key", "items": "$.element.content[*]", "none": "$.nope"}')
+        headers = JobHeaders(
+            result_variable="r", result_expression='{"r": "$.key", "items": "$.element.content[*]", "none": "$.nope"}'
+        )
         assert map_result(RESPONSE, headers, UnavailableFeel()) == {"r": "k", "items": [1, 2], "none": None}
 
     @pytest.mark.parametrize("expression", ["not json", '["$.a"]', '{"a": 1}', '{"a": "$[?"}'])

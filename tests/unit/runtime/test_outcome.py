@@ -54,8 +54,12 @@ class TestErrorExpressionDecisions:
         assert outcome == Throw(code="NOT_FOUND", message="gone", variables={"k": 1})
 
     def test_job_error_uses_its_own_retries_and_backoff(self) -> None:
-        outcome = decide(error=ConnectorError("x"), decision=JobError("custom", {"v": 1}, retries=5, retry_backoff_ms=60_000))
-        assert outcome == Fail(message="custom", retries=5, retry_backoff_ms=60_000, variables={"v": 1, "error": "custom"})
+        outcome = decide(
+            error=ConnectorError("x"), decision=JobError("custom", {"v": 1}, retries=5, retry_backoff_ms=60_000)
+        )
+        assert outcome == Fail(
+            message="custom", retries=5, retry_backoff_ms=60_000, variables={"v": 1, "error": "custom"}
+        )
 
     def test_job_error_negative_retries_clamped(self) -> None:
         outcome = decide(decision=JobError("m", retries=-1))

@@ -115,7 +115,11 @@ class TestFailures:
         outcome = await make_pipeline(executor).run(
             job({}, {"errorExpression": '=bpmnError("X", "y")'}), TaskSpec("t", (), echo)
         )
-        assert isinstance(outcome, Fail) and outcome.retries == 0 and outcome.variables["error"]["code"] == "FEEL_UNSUPPORTED"
+        assert (
+            isinstance(outcome, Fail)
+            and outcome.retries == 0
+            and outcome.variables["error"]["code"] == "FEEL_UNSUPPORTED"
+        )
 
 
 class TestErrorExpressionSeam:
@@ -130,7 +134,9 @@ class TestErrorExpressionSeam:
                 return None
 
         pipeline = Pipeline(secrets=EnvironmentSecrets({}), executor=executor, feel=Engine())
-        outcome = await pipeline.run(job({"token": "x"}, {"errorExpression": "=..."}), TaskSpec("t", (), fail_with_secret))
+        outcome = await pipeline.run(
+            job({"token": "x"}, {"errorExpression": "=..."}), TaskSpec("t", (), fail_with_secret)
+        )
         assert outcome == Throw(code="Rejected", message="m", variables={})
         assert contexts[0]["job"] == {"retries": 3} and contexts[0]["response"]["error"]["code"] == "Rejected"
 

@@ -70,7 +70,7 @@ class TestProviders:
 
 class TestRedaction:
     def test_masks_plain_and_json_escaped_values(self) -> None:
-        redact = Redactor().with_values(["p@ss\"word", ""])
+        redact = Redactor().with_values(['p@ss"word', ""])
         assert redact('failed with p@ss"word and {"k": "p@ss\\"word"}') == 'failed with *** and {"k": "***"}'
 
     def test_longest_first(self) -> None:

@@ -1,0 +1,7 @@
+.PHONY: demo test lint
+demo:
+	./scripts/demo.sh
+test:
+	./scripts/test.sh
+lint:
+	./scripts/bootstrap.sh && .venv/bin/ruff check connector tests examples && .venv/bin/mypy

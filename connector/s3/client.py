@@ -1,0 +1,210 @@
+"""S3 clients, built once per distinct configuration and reused across jobs.
+
+Building a boto3 client costs about 0.2 s (service model loading), and a client holds a
+connection pool, so the worker keeps one client per (credentials, region, endpoint, options)
+in a bounded, thread-safe LRU cache. Cache hits take one short lock; builds are serialised
+on a second lock because boto3 ``Session`` objects are not thread-safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config
+
+from connector.errors import InputError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["ClientCache", "ClientSpec"]
+
+# What botocore itself would pick if nothing at all is configured for S3.
+_FALLBACK_REGION = "us-east-1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientSpec:
+    """Everything that makes one S3 client different from another.
+
+    Attributes:
+        access_key_id: static access key id, or None for the default credential chain.
+        secret_access_key: static secret; never shown in ``repr``.
+        session_token: temporary session token; never shown in ``repr``.
+        region: signing region; None lets botocore resolve it (see ``ClientCache``).
+        endpoint_url: custom S3-compatible endpoint; None means AWS (or
+            ``AWS_ENDPOINT_URL_S3``, which botocore reads itself).
+        path_style: address buckets as ``endpoint/bucket/key`` (MinIO, Ceph, moto).
+        connect_timeout_s: TCP connect timeout per attempt.
+        read_timeout_s: socket read timeout per attempt.
+        max_attempts: total attempts including the first (botocore "standard" retries).
+        anonymous: send unsigned requests (public buckets); credentials are then ignored.
+
+    Raises:
+        InputError: ``MissingCredentials`` when only one of key id and secret is given.
+        ValueError: for non-positive timeouts or attempts (a programming error).
+    """
+
+    access_key_id: str | None = None
+    secret_access_key: str | None = field(default=None, repr=False)
+    session_token: str | None = field(default=None, repr=False)
+    region: str | None = None
+    endpoint_url: str | None = None
+    path_style: bool = False
+    connect_timeout_s: float = 10
+    read_timeout_s: float = 60
+    max_attempts: int = 3
+    anonymous: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.access_key_id is None) != (self.secret_access_key is None):
+            raise InputError(
+                "static S3 credentials need both an access key id and a secret access key",
+                code="MissingCredentials",
+            )
+        if self.connect_timeout_s <= 0 or self.read_timeout_s <= 0:
+            raise ValueError("S3 timeouts must be positive")
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+
+def _digest(secret: str | None) -> str | None:
+    """A sha256 stands in for a secret in cache keys, so a key never holds the secret."""
+    if secret is None:
+        return None
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _credentials_key(spec: ClientSpec) -> tuple[str | None, ...]:
+    return (spec.access_key_id, _digest(spec.secret_access_key), _digest(spec.session_token))
+
+
+def cache_key(spec: ClientSpec) -> tuple[Any, ...]:
+    """The identity of a client in the cache: every field, with secrets hashed.
+
+    Args:
+        spec: the client configuration.
+
+    Returns:
+        A hashable tuple that contains no raw secret.
+    """
+    return (
+        *_credentials_key(spec),
+        spec.region,
+        spec.endpoint_url,
+        spec.path_style,
+        spec.connect_timeout_s,
+        spec.read_timeout_s,
+        spec.max_attempts,
+        spec.anonymous,
+    )
+
+
+class ClientCache:
+    """A thread-safe LRU cache of boto3 S3 clients keyed by :class:`ClientSpec`.
+
+    Region resolution when ``spec.region`` is None: ``default_region`` (the operator's
+    setting, e.g. ``AWS_REGION``, which botocore itself does not read), then botocore's own
+    chain (``AWS_DEFAULT_REGION``, the profile), then ``us-east-1``.
+
+    Args:
+        max_size: clients kept; the least recently used one is dropped beyond it.
+        default_region: region for specs without one, before botocore's chain.
+        max_pool_connections: HTTP connections per client; set it to the worker's
+            concurrency so parallel jobs on one client do not queue for a connection.
+    """
+
+    def __init__(
+        self, max_size: int = 64, *, default_region: str | None = None, max_pool_connections: int = 10
+    ) -> None:
+        if max_size < 1:
+            raise ValueError("max_size must be at least 1")
+        self._max_size = max_size
+        self._default_region = default_region
+        self._max_pool_connections = max_pool_connections
+        self._clients: OrderedDict[tuple[Any, ...], S3Client] = OrderedDict()
+        self._sessions: OrderedDict[tuple[str | None, ...], boto3.Session] = OrderedDict()
+        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._clients)
+
+    def get(self, spec: ClientSpec) -> S3Client:
+        """Return the cached client for ``spec``, building it on first use.
+
+        Args:
+            spec: the client configuration.
+
+        Returns:
+            A boto3 S3 client shared by every caller with an equal spec.
+
+        Raises:
+            botocore.exceptions.BotoCoreError: if botocore rejects the configuration
+                (e.g. a malformed endpoint URL); callers map it with ``map_s3_error``.
+        """
+        key = cache_key(spec)
+        client = self._lookup(key)
+        if client is not None:
+            return client
+        with self._build_lock:
+            # Another thread may have built it while this one waited for the build lock.
+            client = self._lookup(key)
+            if client is not None:
+                return client
+            client = self._build(spec)
+            with self._lock:
+                self._clients[key] = client
+                while len(self._clients) > self._max_size:
+                    self._clients.popitem(last=False)
+        return client
+
+    def _lookup(self, key: tuple[Any, ...]) -> S3Client | None:
+        with self._lock:
+            client = self._clients.get(key)
+            if client is not None:
+                self._clients.move_to_end(key)
+            return client
+
+    def _build(self, spec: ClientSpec) -> S3Client:
+        """Create a client; only called with ``_build_lock`` held."""
+        session = self._session(spec)
+        region = spec.region or self._default_region or session.region_name or _FALLBACK_REGION
+        options: dict[str, Any] = {
+            "connect_timeout": spec.connect_timeout_s,
+            "read_timeout": spec.read_timeout_s,
+            # In a Config, botocore's "max_attempts" counts retries only (it adds one);
+            # "total_max_attempts" is what AWS_MAX_ATTEMPTS means: attempts including the first.
+            "retries": {"mode": "standard", "total_max_attempts": spec.max_attempts},
+            "max_pool_connections": self._max_pool_connections,
+        }
+        # Only options we set are passed: a None would still count as "set by the user" and
+        # could shadow the profile's s3 settings.
+        if spec.path_style:
+            options["s3"] = {"addressing_style": "path"}
+        if spec.anonymous:
+            options["signature_version"] = UNSIGNED
+        return session.client("s3", region_name=region, endpoint_url=spec.endpoint_url, config=Config(**options))
+
+    def _session(self, spec: ClientSpec) -> boto3.Session:
+        """One boto3 Session per credentials, so clients never share credential state."""
+        key = _credentials_key(spec)
+        session = self._sessions.get(key)
+        if session is None:
+            session = boto3.Session(
+                aws_access_key_id=spec.access_key_id,
+                aws_secret_access_key=spec.secret_access_key,
+                aws_session_token=spec.session_token,
+            )
+            self._sessions[key] = session
+            while len(self._sessions) > self._max_size:
+                self._sessions.popitem(last=False)
+        self._sessions.move_to_end(key)
+        return session

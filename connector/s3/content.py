@@ -1,0 +1,206 @@
+"""Typing of object bytes: text, JSON or base64 on download; a content type on upload.
+
+Camunda's connector compares the content type as an exact, case-sensitive string, so
+``text/plain; charset=utf-8`` comes back as base64 and a missing type crashes. Here the media
+type and charset are parsed like a MIME header, and an untyped object is sniffed with
+libmagic before the same rules apply.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import json
+import mimetypes
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any, Literal
+
+import magic
+
+from connector.errors import InputError
+
+__all__ = ["DecodedContent", "decode_content", "guess_content_type", "sniff_media_type"]
+
+# libmagic needs only the first bytes; more just costs time.
+_SNIFF_BYTES = 2048
+_OCTET_STREAM = "application/octet-stream"
+_UNTYPED = frozenset({_OCTET_STREAM, "binary/octet-stream"})
+_JSON_TYPES = frozenset({"application/json", "application/x-json", "text/json", "text/x-json"})
+_TEXT_TYPES = frozenset(
+    {
+        "application/xml",
+        "application/javascript",
+        "application/x-javascript",
+        "application/ecmascript",
+        "application/x-yaml",
+        "application/yaml",
+        "application/x-ndjson",
+        "application/sql",
+        "application/toml",
+        "application/x-sh",
+    }
+)
+# mimetypes reports compression separately ("a.tar.gz" -> x-tar + gzip); the stored object
+# is the compressed file, so its type is the compressor's.
+_ENCODING_TYPES = {
+    "gzip": "application/gzip",
+    "bzip2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "compress": "application/x-compress",
+    "br": "application/x-brotli",
+}
+
+ContentKind = Literal["text", "json", "base64"]
+
+
+@dataclass(frozen=True)
+class DecodedContent:
+    """Object bytes as a process variable value.
+
+    Attributes:
+        kind: ``"text"`` (a str), ``"json"`` (parsed JSON) or ``"base64"`` (an ASCII str).
+        value: the value to put into ``element.content``.
+        content_type: the type that decided: the declared one, or the sniffed media type when
+            none (or only ``application/octet-stream``) was declared.
+    """
+
+    kind: ContentKind
+    value: Any
+    content_type: str
+
+
+def decode_content(body: bytes, content_type: str | None) -> DecodedContent:
+    """Turn object bytes into text, parsed JSON or base64 according to their content type.
+
+    Text types are decoded with the declared charset (default UTF-8); JSON types are parsed,
+    falling back to text when the JSON is invalid; bytes that the charset cannot decode, and
+    all other types, become base64.
+
+    Args:
+        body: the object's bytes.
+        content_type: the ``Content-Type`` S3 returned, parameters and case as stored.
+
+    Returns:
+        The typed content.
+
+    Raises:
+        InputError: ``UNSUPPORTED_CHARSET`` when a text or JSON type names a charset Python
+            does not know.
+    """
+    media_type, charset = _parse_content_type(content_type)
+    if media_type is None or media_type in _UNTYPED:
+        media_type = sniff_media_type(body)
+        effective = media_type
+    else:
+        effective = (content_type or "").strip()
+    is_json = media_type in _JSON_TYPES or media_type.endswith("+json")
+    if not is_json and not _is_text(media_type):
+        return DecodedContent("base64", _base64(body), effective)
+    text = _decode(body, charset)
+    if text is None:
+        return DecodedContent("base64", _base64(body), effective)
+    if is_json:
+        parsed = _parse_json(text)
+        if parsed is not _INVALID:
+            return DecodedContent("json", parsed, effective)
+    return DecodedContent("text", text, effective)
+
+
+def _parse_content_type(content_type: str | None) -> tuple[str | None, str | None]:
+    """``(media type lowercased, charset lowercased)``; media type None when absent/malformed."""
+    if not content_type or not content_type.strip():
+        return None, None
+    header = Message()
+    header["Content-Type"] = content_type
+    # get_content_type() silently answers text/plain for a malformed value; check first.
+    raw_type = content_type.split(";", 1)[0].strip()
+    if raw_type.count("/") != 1:
+        return None, header.get_content_charset()
+    return header.get_content_type(), header.get_content_charset()
+
+
+def _is_text(media_type: str) -> bool:
+    return media_type.startswith("text/") or media_type in _TEXT_TYPES or media_type.endswith("+xml")
+
+
+def _decode(body: bytes, charset: str | None) -> str | None:
+    """Decode with ``charset`` (default UTF-8); None when the bytes do not fit the charset."""
+    name = charset or "utf-8"
+    try:
+        codec = codecs.lookup(name)
+        # Non-text codecs (base64, zlib, rot13) are known to codecs but are no charsets.
+        if not getattr(codec, "_is_text_encoding", True):
+            raise LookupError(name)
+    except LookupError:
+        raise InputError(
+            f"Unsupported charset '{name}' in the object's content type",
+            code="UNSUPPORTED_CHARSET",
+            variables={"charset": name},
+        ) from None
+    # utf-8-sig also accepts a byte order mark, which json.loads would otherwise reject.
+    codec_name = "utf-8-sig" if codec.name == "utf-8" else codec.name
+    try:
+        return body.decode(codec_name)
+    except UnicodeDecodeError:
+        return None
+
+
+class _Invalid:
+    """Marker for "not JSON" (``None`` is valid JSON)."""
+
+
+_INVALID = _Invalid()
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON and cannot travel as Zeebe variables.
+    raise ValueError(name)
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return _INVALID
+
+
+def _base64(body: bytes) -> str:
+    return base64.b64encode(body).decode("ascii")
+
+
+def sniff_media_type(head: bytes) -> str:
+    """The media type libmagic sees in the first bytes, or ``application/octet-stream``.
+
+    Args:
+        head: the first bytes of the content (only 2048 are looked at).
+
+    Returns:
+        A lowercase media type such as ``application/json`` or ``text/plain``.
+    """
+    try:
+        sniffed = str(magic.from_buffer(head[:_SNIFF_BYTES], mime=True) or "")
+    except magic.MagicException:
+        return _OCTET_STREAM
+    return sniffed.lower() if sniffed.count("/") == 1 else _OCTET_STREAM
+
+
+def guess_content_type(name: str | None, head: bytes) -> str:
+    """The content type to store on upload when the caller gave none.
+
+    Args:
+        name: the file name (its extension is tried first), or None.
+        head: the first bytes of the content, for libmagic when the name does not tell.
+
+    Returns:
+        A media type; ``application/octet-stream`` when nothing is recognised.
+    """
+    if name:
+        guessed, encoding = mimetypes.guess_type(name, strict=False)
+        if encoding is not None:
+            return _ENCODING_TYPES.get(encoding, _OCTET_STREAM)
+        if guessed is not None:
+            return guessed
+    sniffed = sniff_media_type(head)
+    # An empty upload says nothing about its type.
+    return _OCTET_STREAM if sniffed in ("application/x-empty", "inode/x-empty") else sniffed

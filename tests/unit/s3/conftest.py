@@ -1,0 +1,53 @@
+"""Fixtures for the S3 layer: an isolated AWS environment and an in-process moto S3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from moto import mock_aws
+
+from connector.s3 import ClientCache, ClientSpec
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+BUCKET = "connector-unit"
+
+_AWS_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_S3_ADDRESSING_STYLE",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No profile, region, endpoint or instance metadata of this machine leaks into a test."""
+    for name in _AWS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    # The default credential chain must never reach out to 169.254.169.254.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def s3() -> Iterator[S3Client]:
+    """A client from a real ClientCache, talking to moto in-process, with one bucket."""
+    with mock_aws():
+        spec = ClientSpec(
+            access_key_id="AKIAFAKEFAKEFAKE0001", secret_access_key="fake-secret-0001", region="eu-central-1"
+        )
+        client = ClientCache().get(spec)
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        yield client

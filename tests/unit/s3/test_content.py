@@ -1,0 +1,176 @@
+"""Downloaded bytes come back as text, JSON or base64, honouring parameters and case."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+
+import pytest
+
+from connector.errors import InputError
+from connector.s3 import decode_content, guess_content_type
+
+PNG = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+
+
+class TestText:
+    def test_declared_latin1_is_decoded_with_it(self) -> None:
+        decoded = decode_content("Grüße".encode("latin-1"), "text/plain; charset=ISO-8859-1")
+
+        assert (decoded.kind, decoded.value) == ("text", "Grüße")
+        assert decoded.content_type == "text/plain; charset=ISO-8859-1"
+
+    @pytest.mark.parametrize(
+        "content_type", ["Text/Plain; Charset=UTF-8", 'text/plain; charset="utf-8"', "TEXT/PLAIN", "text/plain"]
+    )
+    def test_case_quotes_and_missing_charset_mean_utf8_text(self, content_type: str) -> None:
+        decoded = decode_content("naïve ✓".encode(), content_type)
+
+        assert (decoded.kind, decoded.value) == ("text", "naïve ✓")
+
+    @pytest.mark.parametrize(
+        "content_type",
+        [
+            "text/csv",
+            "text/html; charset=utf-8",
+            "application/xml",
+            "image/svg+xml",
+            "application/atom+xml",
+            "application/javascript",
+            "application/x-yaml",
+            "application/yaml",
+        ],
+    )
+    def test_textual_types_are_text(self, content_type: str) -> None:
+        assert decode_content(b"a: 1\n", content_type).kind == "text"
+
+    def test_bytes_not_valid_in_the_charset_become_base64(self) -> None:
+        body = b"caf\xe9"  # latin-1, not UTF-8
+
+        decoded = decode_content(body, "text/plain; charset=utf-8")
+
+        assert decoded.kind == "base64"
+        assert base64.b64decode(decoded.value) == body
+
+    def test_empty_text_is_empty_text(self) -> None:
+        assert decode_content(b"", "text/plain").value == ""
+
+
+class TestJson:
+    @pytest.mark.parametrize(
+        "content_type",
+        ["application/json", "Application/JSON; charset=UTF-8", "application/vnd.x+json", "application/geo+json"],
+    )
+    def test_json_types_are_parsed(self, content_type: str) -> None:
+        decoded = decode_content(b'{"a": [1, 2.5, "\xc3\xbc"], "b": null}', content_type)
+
+        assert decoded.kind == "json"
+        assert decoded.value == {"a": [1, 2.5, "ü"], "b": None}
+
+    def test_json_in_a_declared_utf16_charset(self) -> None:
+        body = json.dumps({"k": "väl"}).encode("utf-16")
+
+        decoded = decode_content(body, "application/json; charset=utf-16")
+
+        assert (decoded.kind, decoded.value) == ("json", {"k": "väl"})
+
+    def test_a_utf8_byte_order_mark_is_accepted(self) -> None:
+        assert decode_content(b'\xef\xbb\xbf{"a": 1}', "application/json").value == {"a": 1}
+
+    def test_json_null_is_json_not_missing(self) -> None:
+        decoded = decode_content(b"null", "application/json")
+
+        assert (decoded.kind, decoded.value) == ("json", None)
+
+    @pytest.mark.parametrize("body", [b"{not json", b'{"a": NaN}', b"[Infinity]", b""])
+    def test_invalid_json_falls_back_to_text(self, body: bytes) -> None:
+        decoded = decode_content(body, "application/json")
+
+        assert (decoded.kind, decoded.value) == ("text", body.decode())
+
+    def test_undecodable_invalid_json_falls_back_to_base64(self) -> None:
+        body = b"\xff\xfe{\x00bad"
+
+        decoded = decode_content(body, "application/json")
+
+        assert decoded.kind == "base64"
+        assert base64.b64decode(decoded.value) == body
+
+
+class TestBinary:
+    @pytest.mark.parametrize("content_type", ["image/png", "application/pdf", "application/zip", "video/mp4"])
+    def test_other_types_are_base64(self, content_type: str) -> None:
+        decoded = decode_content(PNG, content_type)
+
+        assert decoded.kind == "base64"
+        assert decoded.value == base64.b64encode(PNG).decode("ascii")
+        assert decoded.content_type == content_type
+
+    def test_charset_on_a_binary_type_is_ignored(self) -> None:
+        assert decode_content(PNG, "image/png; charset=no-such-charset").kind == "base64"
+
+
+class TestSniffingUntypedObjects:
+    @pytest.mark.parametrize("content_type", [None, "", "application/octet-stream", "binary/octet-stream"])
+    def test_json_without_a_useful_type_is_sniffed_as_json(self, content_type: str | None) -> None:
+        decoded = decode_content(b'{"order": 42, "items": ["a", "b"]}', content_type)
+
+        assert decoded.kind == "json"
+        assert decoded.value == {"order": 42, "items": ["a", "b"]}
+        assert decoded.content_type == "application/json"
+
+    def test_text_without_a_type_is_sniffed_as_text(self) -> None:
+        decoded = decode_content(b"hello world\nsecond line\n", None)
+
+        assert (decoded.kind, decoded.value, decoded.content_type) == (
+            "text",
+            "hello world\nsecond line\n",
+            "text/plain",
+        )
+
+    def test_binary_without_a_type_is_base64(self) -> None:
+        decoded = decode_content(PNG, None)
+
+        assert decoded.kind == "base64"
+        assert decoded.content_type == "image/png"
+
+    def test_a_malformed_content_type_is_sniffed(self) -> None:
+        assert decode_content(b'{"a": 1}', "garbage").value == {"a": 1}
+
+
+class TestCharsetErrors:
+    @pytest.mark.parametrize("charset", ["no-such-charset", "base64"])
+    def test_unknown_charset_is_an_input_error_naming_it(self, charset: str) -> None:
+        with pytest.raises(InputError) as raised:
+            decode_content(b"abc", f"text/plain; charset={charset}")
+
+        assert raised.value.code == "UNSUPPORTED_CHARSET"
+        assert raised.value.retryable is False
+        assert charset in raised.value.message
+
+
+class TestGuessContentType:
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("report.pdf", "application/pdf"),
+            ("data.JSON", "application/json"),
+            ("table.csv", "text/csv"),
+            ("backup.tar.gz", "application/gzip"),
+            ("dir/with space/notes.txt", "text/plain"),
+        ],
+    )
+    def test_known_extensions_win(self, name: str, expected: str) -> None:
+        assert guess_content_type(name, PNG) == expected
+
+    @pytest.mark.parametrize(("name", "expected_head"), [(None, PNG), ("no-extension", PNG), ("x.unknownext", PNG)])
+    def test_content_is_sniffed_when_the_name_does_not_tell(self, name: str | None, expected_head: bytes) -> None:
+        assert guess_content_type(name, expected_head) == "image/png"
+
+    def test_sniffed_json(self) -> None:
+        assert guess_content_type("payload", b'[{"a": 1}]') == "application/json"
+
+    @pytest.mark.parametrize("name", [None, "", "no-extension"])
+    def test_nothing_recognisable_is_octet_stream(self, name: str | None) -> None:
+        assert guess_content_type(name, b"") == "application/octet-stream"
