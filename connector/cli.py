@@ -23,6 +23,10 @@ from connector.settings import WorkerSettings
 __all__ = ["main"]
 
 
+class UsageError(Exception):
+    """A problem with the command line or the configuration: exit code 2."""
+
+
 def _json_argument(value: str, what: str) -> dict[str, Any]:
     """A JSON object given inline, as ``@file``, as a path to a file, or ``-`` for stdin."""
     text = value
@@ -33,9 +37,9 @@ def _json_argument(value: str, what: str) -> dict[str, Any]:
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SystemExit(f"s3-connector: --{what} is not valid JSON: {exc}") from None
+        raise UsageError(f"--{what} is not valid JSON: {exc}") from None
     if not isinstance(parsed, dict):
-        raise SystemExit(f"s3-connector: --{what} must be a JSON object")
+        raise UsageError(f"--{what} must be a JSON object")
     return parsed
 
 
@@ -57,7 +61,7 @@ def _settings() -> WorkerSettings:
         return WorkerSettings()
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
-        raise SystemExit(f"s3-connector: invalid configuration: {problems}") from None
+        raise UsageError(f"invalid configuration: {problems}") from None
 
 
 def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
@@ -86,11 +90,15 @@ def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = _settings()
-    setup_logging(settings, os.environ)
-    if args.command == "worker":
-        return asyncio.run(run_worker(settings, os.environ))
-    return _invoke(args, settings)
+    try:
+        settings = _settings()
+        setup_logging(settings, os.environ)
+        if args.command == "worker":
+            return asyncio.run(run_worker(settings, os.environ))
+        return _invoke(args, settings)
+    except UsageError as exc:
+        print(f"s3-connector: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -58,7 +58,7 @@ def describe_channel(settings: WorkerSettings) -> str:
 
 
 def gateway_address(settings: WorkerSettings) -> str:
-    if settings.cluster_id and settings.cluster_region and "ZEEBE_ADDRESS" not in settings.model_fields_set:
+    if settings.cluster_id and settings.cluster_region and "zeebe_address" not in settings.model_fields_set:
         return f"{settings.cluster_id}.{settings.cluster_region}.zeebe.camunda.io:443"
     return settings.zeebe_address
 
