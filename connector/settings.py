@@ -102,6 +102,13 @@ class WorkerSettings(BaseSettings):
     s3_connect_timeout_s: float = Field(10.0, gt=0)
     s3_read_timeout_s: float = Field(60.0, gt=0)
     s3_max_attempts: int = Field(3, ge=1, le=20)
+    s3_retry_mode: Literal["standard", "adaptive", "legacy"] = "standard"
+    s3_checksum_mode: Literal["auto", "when_required", "when_supported"] = "auto"
+    sts_endpoint: str | None = Field(
+        None, validation_alias=AliasChoices("S3_CONNECTOR_STS_ENDPOINT", "AWS_ENDPOINT_URL_STS", "sts_endpoint")
+    )
+    multipart_threshold_bytes: int = Field(8 * 1024 * 1024, ge=1)
+    multipart_part_size_bytes: int = Field(8 * 1024 * 1024, ge=5 * 1024 * 1024, le=5 * 1024**3)
     client_cache_size: int = Field(64, ge=1)
 
     @field_validator("task_type_camunda", "task_type_upload", "task_type_download", "task_type_delete")

@@ -31,6 +31,22 @@ if ! have_libmagic; then
     fi
 fi
 
+# s3rver, a second S3 implementation, runs the custom-endpoint tests beside moto.
+if ! command -v npm >/dev/null; then
+    echo "bootstrap: installing Node.js and npm (for s3rver)" >&2
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+    if command -v apt-get >/dev/null; then
+        $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+    else
+        echo "bootstrap: please install Node.js >= 18 with npm" >&2
+        exit 1
+    fi
+fi
+if [ ! -x tools/node_modules/.bin/s3rver ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+    (cd tools && npm ci --no-audit --no-fund --silent)
+fi
+
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi

@@ -32,6 +32,7 @@ class S3Target:
     authentication: Authentication
     region: str | None
     endpoint: str | None
+    configuration: Configuration
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,11 @@ def resolve_target(variables: Mapping[str, Any]) -> S3Target:
     configuration = bind(Configuration, variables.get("configuration") or {}, "configuration")
     if variables.get("awsCredential") is not None:
         credential = bind(AwsCredential, variables["awsCredential"], "awsCredential")
-        target = S3Target(credential.authentication, credential.region, configuration.endpoint)
+        target = S3Target(credential.authentication, credential.region, configuration.endpoint, configuration)
         region_field = "awsCredential.region"
     else:
         authentication = bind(Authentication, variables.get("authentication"), "authentication")
-        target = S3Target(authentication, configuration.region, configuration.endpoint)
+        target = S3Target(authentication, configuration.region, configuration.endpoint, configuration)
         region_field = "configuration.region"
     problem = region_problem(target.region) if target.region and not target.endpoint else None
     if problem:

@@ -1,35 +1,42 @@
 """Upload, download and delete: validated inputs in, Camunda-shaped responses out.
 
 Each handler binds its inputs, applies the operator's policy, then runs the blocking S3
-call on the worker's I/O pool. Response shapes are the public contract (DESIGN.md §1).
+calls on the worker's I/O pool. Response shapes are the public contract (DESIGN.md §1).
 """
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from connector.actions.binding import bind
-from connector.actions.camunda import (
-    S3Target,
-    discriminator,
-    download_format,
-    repaired_document,
-    resolve_target,
-)
+from connector.actions.camunda import discriminator, download_format, repaired_document, resolve_target
+from connector.actions.clients import client_spec
 from connector.actions.content_modes import typed_content
 from connector.actions.documents import UploadBody, upload_body
 from connector.actions.models import DeleteAction, DownloadAction, UploadAction
 from connector.actions.policy import S3Policy
 from connector.errors import InputError
+from connector.runtime.durations import DurationError, parse_duration_ms
 from connector.runtime.pipeline import HandlerContext
 from connector.s3.client import ClientCache, ClientSpec
 from connector.s3.content import guess_content_type
+from connector.s3.errors import map_s3_error
 from connector.s3.links import object_link
-from connector.s3.transfer import delete_object, get_object, put_object
+from connector.s3.transfer import delete_object, get_object, presigned_get_url
+from connector.s3.uploads import MultipartConfig, UploadOptions, upload_stream
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 __all__ = ["S3Actions"]
+
+_MAX_PRESIGN_S = 7 * 24 * 3600  # SigV4's limit
 
 
 class S3Actions:
@@ -38,6 +45,9 @@ class S3Actions:
     def __init__(self, *, policy: S3Policy, clients: ClientCache) -> None:
         self._policy = policy
         self._clients = clients
+        self._multipart = MultipartConfig(
+            threshold_bytes=policy.multipart_threshold_bytes, part_size_bytes=policy.multipart_part_size_bytes
+        )
 
     async def camunda(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         """``io.camunda:aws-s3:1``: dispatch on ``actionDiscriminator``."""
@@ -57,28 +67,42 @@ class S3Actions:
             raise InputError(
                 "Invalid input:\n- action.key: required when the document has no file name", code="INVALID_INPUT"
             )
-        _target, spec = self._client_spec(variables)
-        content_type = _content_type(body, key)
-        client = await ctx.executor.run(self._clients.get, spec)
+        expiry_s = _presign_seconds(action.presignedLinkExpiry)
+        spec = client_spec(resolve_target(variables), self._policy)
+        options = _upload_options(action, action.contentType or _content_type(body, key))
+        client = await self._client(ctx, spec, action.bucket)
         result = await ctx.executor.run(
-            put_object, client, bucket=action.bucket, key=key, body=body.data, content_type=content_type
+            upload_stream,
+            client,
+            bucket=action.bucket,
+            key=key,
+            read=io.BytesIO(body.data).read,
+            options=options,
+            config=self._multipart,
+            size_hint=len(body.data),
+            on_bytes=lambda n: ctx.observer.on_bytes("upload", n),
         )
-        ctx.observer.on_bytes("upload", result.size)
-        return {
+        response: dict[str, Any] = {
             "bucket": action.bucket,
             "key": key,
-            "link": object_link(
-                bucket=action.bucket,
-                key=key,
-                region=client.meta.region_name or "us-east-1",
-                endpoint_url=spec.endpoint_url,
-                path_style=spec.path_style,
-            ),
+            "link": _link(client, spec, action.bucket, key),
             "versionId": result.version_id,
             "eTag": result.etag,
             "size": result.size,
-            "contentType": content_type,
+            "contentType": options.content_type,
         }
+        if expiry_s is not None:
+            response["presignedLink"] = await ctx.executor.run(
+                presigned_get_url,
+                client,
+                bucket=action.bucket,
+                key=key,
+                expires_s=expiry_s,
+                version_id=result.version_id,
+            )
+            expires_at = datetime.now(timezone.utc) + timedelta(seconds=expiry_s)
+            response["presignedLinkExpiresAt"] = expires_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return response
 
     async def download(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         raw_action = _action(variables)
@@ -86,15 +110,20 @@ class S3Actions:
         fmt = download_format(variables, raw_action)
         if fmt.mode == "DOCUMENT":
             raise InputError(
-                "Returning the object as a Camunda document (documentReturnFormat DOCUMENT or "
-                "action.asFile=true) is not supported by this version of the worker yet; choose TEXT or JSON, "
-                "or set action.asFile=false",
+                "Returning the object as a Camunda document (documentReturnFormat DOCUMENT or action.asFile=true) "
+                "is not supported by this version of the worker yet; choose TEXT or JSON, or set action.asFile=false",
                 code="DOCUMENT_STORE_UNSUPPORTED",
             )
-        _, spec = self._client_spec(variables)
-        client = await ctx.executor.run(self._clients.get, spec)
+        spec = client_spec(resolve_target(variables), self._policy)
+        client = await self._client(ctx, spec, action.bucket)
         result = await ctx.executor.run(
-            get_object, client, bucket=action.bucket, key=action.key, max_bytes=self._policy.inline_content_max_bytes
+            get_object,
+            client,
+            bucket=action.bucket,
+            key=action.key,
+            max_bytes=self._policy.inline_content_max_bytes,
+            version_id=action.versionId,
+            byte_range=action.range,
         )
         ctx.observer.on_bytes("download", len(result.body))
         content, content_type = typed_content(result.body, result.content_type, fmt, action.bucket, action.key)
@@ -110,9 +139,11 @@ class S3Actions:
 
     async def delete(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         action = bind(DeleteAction, _action(variables), "action")
-        _, spec = self._client_spec(variables)
-        client = await ctx.executor.run(self._clients.get, spec)
-        result = await ctx.executor.run(delete_object, client, bucket=action.bucket, key=action.key)
+        spec = client_spec(resolve_target(variables), self._policy)
+        client = await self._client(ctx, spec, action.bucket)
+        result = await ctx.executor.run(
+            delete_object, client, bucket=action.bucket, key=action.key, version_id=action.versionId
+        )
         return {
             "bucket": action.bucket,
             "key": action.key,
@@ -120,26 +151,13 @@ class S3Actions:
             "deleteMarker": result.delete_marker,
         }
 
-    def _client_spec(self, variables: Mapping[str, Any]) -> tuple[S3Target, ClientSpec]:
-        target = resolve_target(variables)
-        self._policy.check_endpoint(target.endpoint)
-        auth = target.authentication
-        if auth.type == "defaultCredentialsChain":
-            self._policy.check_default_credentials()
-        endpoint = target.endpoint or self._policy.default_endpoint
-        spec = ClientSpec(
-            access_key_id=auth.accessKey.get_secret_value() if auth.accessKey else None,
-            secret_access_key=auth.secretKey.get_secret_value() if auth.secretKey else None,
-            session_token=auth.sessionToken.get_secret_value() if auth.sessionToken else None,
-            region=target.region,
-            endpoint_url=endpoint,
-            # S3-compatible stores (MinIO, Ceph, s3rver) rarely resolve bucket subdomains.
-            path_style=endpoint is not None,
-            connect_timeout_s=self._policy.connect_timeout_s,
-            read_timeout_s=self._policy.read_timeout_s,
-            max_attempts=self._policy.max_attempts,
-        )
-        return target, spec
+    async def _client(self, ctx: HandlerContext, spec: ClientSpec, bucket: str) -> S3Client:
+        """The cached client; building one may call STS (assume role), so errors are mapped."""
+        try:
+            return await ctx.executor.run(self._clients.get, spec)
+        except (ClientError, BotoCoreError) as exc:
+            operation = "AssumeRole" if spec.assume_role else "CreateClient"
+            raise map_s3_error(exc, operation=operation, bucket=bucket) from exc
 
 
 def _action(variables: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -158,3 +176,41 @@ def _content_type(body: UploadBody, key: str) -> str:
     if body.fallback_content_type and mimetypes.guess_type(name)[0] is None:
         return body.fallback_content_type
     return guess_content_type(name, body.data[:2048])
+
+
+def _upload_options(action: UploadAction, content_type: str) -> UploadOptions:
+    return UploadOptions(
+        content_type=content_type,
+        metadata=action.metadata or {},
+        tags=action.tags or {},
+        storage_class=action.storageClass,
+        server_side_encryption=action.serverSideEncryption,
+        kms_key_id=action.kmsKeyId,
+        cache_control=action.cacheControl,
+        content_disposition=action.contentDisposition,
+        create_only=action.createOnly,
+    )
+
+
+def _presign_seconds(expiry: str | None) -> int | None:
+    if expiry is None:
+        return None
+    try:
+        seconds = parse_duration_ms(expiry) // 1000
+    except DurationError as exc:
+        raise InputError(f"Invalid input:\n- action.presignedLinkExpiry: {exc}", code="INVALID_INPUT") from None
+    if not 1 <= seconds <= _MAX_PRESIGN_S:
+        raise InputError(
+            "Invalid input:\n- action.presignedLinkExpiry: must be between PT1S and P7D", code="INVALID_INPUT"
+        )
+    return seconds
+
+
+def _link(client: S3Client, spec: ClientSpec, bucket: str, key: str) -> str:
+    return object_link(
+        bucket=bucket,
+        key=key,
+        region=client.meta.region_name or "us-east-1",
+        endpoint_url=spec.endpoint_url,
+        path_style=spec.path_style,
+    )

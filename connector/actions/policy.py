@@ -7,6 +7,7 @@ honoured only when the operator allowed it; the operator's own default endpoint 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from connector.errors import InputError
@@ -25,6 +26,12 @@ class S3Policy:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 60.0
     max_attempts: int = 3
+    retry_mode: Literal["standard", "adaptive", "legacy"] = "standard"
+    # auto: S3-compatible stores (custom endpoints) get checksums only when required.
+    checksum_mode: Literal["auto", "when_required", "when_supported"] = "auto"
+    sts_endpoint: str | None = None
+    multipart_threshold_bytes: int = 8 * 1024 * 1024
+    multipart_part_size_bytes: int = 8 * 1024 * 1024
 
     def check_endpoint(self, endpoint: str | None) -> None:
         """Raises:

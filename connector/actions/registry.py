@@ -31,6 +31,11 @@ def s3_policy(settings: WorkerSettings) -> S3Policy:
         connect_timeout_s=settings.s3_connect_timeout_s,
         read_timeout_s=settings.s3_read_timeout_s,
         max_attempts=settings.s3_max_attempts,
+        retry_mode=settings.s3_retry_mode,
+        checksum_mode=settings.s3_checksum_mode,
+        sts_endpoint=settings.sts_endpoint,
+        multipart_threshold_bytes=settings.multipart_threshold_bytes,
+        multipart_part_size_bytes=settings.multipart_part_size_bytes,
     )
 
 

@@ -8,17 +8,17 @@ on a second lock because boto3 ``Session`` objects are not thread-safe.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 
 from connector.errors import InputError
+from connector.s3.credentials import AssumeRole, assume_role_session, digest
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -45,6 +45,13 @@ class ClientSpec:
         read_timeout_s: socket read timeout per attempt.
         max_attempts: total attempts including the first (botocore "standard" retries).
         anonymous: send unsigned requests (public buckets); credentials are then ignored.
+        assume_role: a role to assume on top of the static keys, or of the default chain
+            when there are none.
+        use_fips / use_dualstack: AWS FIPS / dual-stack (IPv6) endpoints; AWS only.
+        checksum_when_required: send and validate checksums only when S3 requires them,
+            for S3-compatible stores that reject boto3's default CRC headers.
+        retry_mode: botocore retry mode (``standard``, ``adaptive``, ``legacy``).
+        sts_endpoint_url: STS endpoint for ``assume_role`` (None: AWS's).
 
     Raises:
         InputError: ``MissingCredentials`` when only one of key id and secret is given.
@@ -61,6 +68,12 @@ class ClientSpec:
     read_timeout_s: float = 60
     max_attempts: int = 3
     anonymous: bool = False
+    assume_role: AssumeRole | None = None
+    use_fips: bool = False
+    use_dualstack: bool = False
+    checksum_when_required: bool = False
+    retry_mode: Literal["standard", "adaptive", "legacy"] = "standard"
+    sts_endpoint_url: str | None = None
 
     def __post_init__(self) -> None:
         if (self.access_key_id is None) != (self.secret_access_key is None):
@@ -74,15 +87,9 @@ class ClientSpec:
             raise ValueError("max_attempts must be at least 1")
 
 
-def _digest(secret: str | None) -> str | None:
-    """A sha256 stands in for a secret in cache keys, so a key never holds the secret."""
-    if secret is None:
-        return None
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def _credentials_key(spec: ClientSpec) -> tuple[str | None, ...]:
-    return (spec.access_key_id, _digest(spec.secret_access_key), _digest(spec.session_token))
+def _credentials_key(spec: ClientSpec) -> tuple[Any, ...]:
+    role = spec.assume_role.cache_key() if spec.assume_role else None
+    return (spec.access_key_id, digest(spec.secret_access_key), digest(spec.session_token), role)
 
 
 def cache_key(spec: ClientSpec) -> tuple[Any, ...]:
@@ -103,6 +110,11 @@ def cache_key(spec: ClientSpec) -> tuple[Any, ...]:
         spec.read_timeout_s,
         spec.max_attempts,
         spec.anonymous,
+        spec.use_fips,
+        spec.use_dualstack,
+        spec.checksum_when_required,
+        spec.retry_mode,
+        spec.sts_endpoint_url,
     )
 
 
@@ -175,25 +187,34 @@ class ClientCache:
 
     def _build(self, spec: ClientSpec) -> S3Client:
         """Create a client; only called with ``_build_lock`` held."""
-        session = self._session(spec)
-        region = spec.region or self._default_region or session.region_name or _FALLBACK_REGION
+        region = spec.region or self._default_region
+        session = self._session(spec, region)
+        region = region or session.region_name or _FALLBACK_REGION
         options: dict[str, Any] = {
             "connect_timeout": spec.connect_timeout_s,
             "read_timeout": spec.read_timeout_s,
             # In a Config, botocore's "max_attempts" counts retries only (it adds one);
             # "total_max_attempts" is what AWS_MAX_ATTEMPTS means: attempts including the first.
-            "retries": {"mode": "standard", "total_max_attempts": spec.max_attempts},
+            "retries": {"mode": spec.retry_mode, "total_max_attempts": spec.max_attempts},
             "max_pool_connections": self._max_pool_connections,
         }
+        if spec.use_fips:
+            options["use_fips_endpoint"] = True
+        if spec.use_dualstack:
+            options["use_dualstack_endpoint"] = True
+        if spec.checksum_when_required:
+            options["request_checksum_calculation"] = "when_required"
+            options["response_checksum_validation"] = "when_required"
         # Only options we set are passed: a None would still count as "set by the user" and
         # could shadow the profile's s3 settings.
         if spec.path_style:
             options["s3"] = {"addressing_style": "path"}
-        if spec.anonymous:
-            options["signature_version"] = UNSIGNED
+        # SigV4 everywhere: botocore would still presign with legacy SigV2 in us-east-1, which
+        # newer regions, KMS-encrypted objects and most S3-compatible stores reject.
+        options["signature_version"] = UNSIGNED if spec.anonymous else "s3v4"
         return session.client("s3", region_name=region, endpoint_url=spec.endpoint_url, config=Config(**options))
 
-    def _session(self, spec: ClientSpec) -> boto3.Session:
+    def _session(self, spec: ClientSpec, region: str | None) -> boto3.Session:
         """One boto3 Session per credentials, so clients never share credential state."""
         key = _credentials_key(spec)
         session = self._sessions.get(key)
@@ -203,6 +224,13 @@ class ClientCache:
                 aws_secret_access_key=spec.secret_access_key,
                 aws_session_token=spec.session_token,
             )
+            if spec.assume_role is not None and not spec.anonymous:
+                session = assume_role_session(
+                    session,
+                    spec.assume_role,
+                    region=region or session.region_name or _FALLBACK_REGION,
+                    sts_endpoint_url=spec.sts_endpoint_url,
+                )
             self._sessions[key] = session
             while len(self._sessions) > self._max_size:
                 self._sessions.popitem(last=False)

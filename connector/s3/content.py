@@ -188,19 +188,34 @@ def sniff_media_type(head: bytes) -> str:
 def guess_content_type(name: str | None, head: bytes) -> str:
     """The content type to store on upload when the caller gave none.
 
+    The bytes are asked first (a ``.txt`` that is really a PDF is a PDF); the name decides
+    when libmagic only knows a generic answer, since it cannot tell CSV from plain text or a
+    ``.docx`` from any ZIP, and it mislabels many text formats (``text/x-c``, ...).
+
     Args:
-        name: the file name (its extension is tried first), or None.
-        head: the first bytes of the content, for libmagic when the name does not tell.
+        name: the file name, or None.
+        head: the first bytes of the content, for libmagic.
 
     Returns:
         A media type; ``application/octet-stream`` when nothing is recognised.
     """
-    if name:
-        guessed, encoding = mimetypes.guess_type(name, strict=False)
-        if encoding is not None:
-            return _ENCODING_TYPES.get(encoding, _OCTET_STREAM)
-        if guessed is not None:
-            return guessed
     sniffed = sniff_media_type(head)
-    # An empty upload says nothing about its type.
-    return _OCTET_STREAM if sniffed in ("application/x-empty", "inode/x-empty") else sniffed
+    if sniffed in ("application/x-empty", "inode/x-empty"):
+        sniffed = _OCTET_STREAM
+    from_name = _type_from_name(name)
+    if from_name is not None and (sniffed.startswith("text/") or sniffed in _GENERIC_SNIFFS):
+        return from_name
+    return sniffed
+
+
+# What libmagic answers when it recognises a container or nothing specific.
+_GENERIC_SNIFFS = frozenset({_OCTET_STREAM, "application/zip", "application/x-zip-compressed"})
+
+
+def _type_from_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    guessed, encoding = mimetypes.guess_type(name, strict=False)
+    if encoding is not None:
+        return _ENCODING_TYPES.get(encoding, _OCTET_STREAM)
+    return guessed

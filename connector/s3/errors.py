@@ -83,10 +83,16 @@ _BARE_STATUS_ALIASES: dict[tuple[str, str], tuple[str, str]] = {
     ("GetObject", "404"): ("NoSuchKey", "The specified key does not exist."),
     ("HeadBucket", "404"): ("NoSuchBucket", "The specified bucket does not exist."),
     ("HeadObject", "403"): ("AccessDenied", "Access Denied"),
+    ("GetObject", "403"): ("AccessDenied", "Access Denied"),
     ("HeadBucket", "403"): ("AccessDenied", "Access Denied"),
     ("HeadObject", "301"): ("PermanentRedirect", "The bucket is in another region."),
     ("HeadBucket", "301"): ("PermanentRedirect", "The bucket is in another region."),
 }
+
+
+_WRONG_REGION_CODES = frozenset(
+    {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"}
+)
 
 
 def map_s3_error(exc: Exception, *, operation: str, bucket: str, key: str | None = None) -> ConnectorError:
@@ -143,6 +149,11 @@ def _client_error_rule(exc: bce.ClientError, operation: str, variables: dict[str
     if request_id:
         variables["requestId"] = str(request_id)
         detail += f" (request id {request_id})"
+    # A wrong region is the one error whose fix the answer spells out: say it plainly.
+    bucket_region = error.get("Region") or headers.get("x-amz-bucket-region")
+    if bucket_region and rule.code in _WRONG_REGION_CODES:
+        variables["bucketRegion"] = str(bucket_region)
+        detail += f". The bucket is in region '{bucket_region}': set configuration.region to it"
     return rule, detail
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, IncompleteReadError
 
@@ -23,7 +23,17 @@ from connector.s3.errors import map_s3_error
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-__all__ = ["DeleteResult", "GetResult", "PutResult", "delete_object", "get_object", "put_object"]
+__all__ = [
+    "DeleteResult",
+    "GetResult",
+    "ObjectStream",
+    "PutResult",
+    "delete_object",
+    "get_object",
+    "open_object",
+    "presigned_get_url",
+    "put_object",
+]
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,24 @@ def put_object(client: S3Client, *, bucket: str, key: str, body: bytes, content_
     return PutResult(version_id=response.get("VersionId"), etag=_unquote_etag(response.get("ETag")), size=len(body))
 
 
-def get_object(client: S3Client, *, bucket: str, key: str, max_bytes: int) -> GetResult:
+def _get_args(bucket: str, key: str, version_id: str | None, byte_range: str | None) -> dict[str, Any]:
+    args: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    if version_id:
+        args["VersionId"] = version_id
+    if byte_range:
+        args["Range"] = byte_range
+    return args
+
+
+def get_object(
+    client: S3Client,
+    *,
+    bucket: str,
+    key: str,
+    max_bytes: int,
+    version_id: str | None = None,
+    byte_range: str | None = None,
+) -> GetResult:
     """Download an object into memory, refusing objects larger than ``max_bytes``.
 
     Args:
@@ -100,6 +127,8 @@ def get_object(client: S3Client, *, bucket: str, key: str, max_bytes: int) -> Ge
         bucket: source bucket.
         key: source key.
         max_bytes: the largest body accepted (the inline variable limit).
+        version_id: a specific version of the object.
+        byte_range: an HTTP range such as ``bytes=0-1023`` (the cap applies to the range).
 
     Returns:
         The body with content type, ETag, version id and size.
@@ -109,7 +138,7 @@ def get_object(client: S3Client, *, bucket: str, key: str, max_bytes: int) -> Ge
             ``max_bytes``; any S3 or transport failure, mapped by ``map_s3_error``.
     """
     with _mapped("GetObject", bucket, key):
-        response = client.get_object(Bucket=bucket, Key=key)
+        response = client.get_object(**_get_args(bucket, key, version_id, byte_range))
         stream = response["Body"]
         try:
             declared_bytes = response.get("ContentLength")
@@ -149,7 +178,65 @@ def _too_large(bucket: str, key: str, size_bytes: int | None, max_bytes: int) ->
     )
 
 
-def delete_object(client: S3Client, *, bucket: str, key: str) -> DeleteResult:
+@dataclass(frozen=True)
+class ObjectStream:
+    """An object being downloaded: metadata now, the body read in chunks by the caller.
+
+    ``read(n)`` raises ``ConnectorError`` (mapped) on transport failures; ``close()`` must be
+    called, also on failure, to return the connection to the pool.
+    """
+
+    content_type: str | None
+    content_length: int | None
+    etag: str | None
+    version_id: str | None
+    _body: Any
+    _bucket: str
+    _key: str
+
+    def read(self, size: int) -> bytes:
+        with _mapped("GetObject", self._bucket, self._key):
+            return bytes(self._body.read(size))
+
+    def close(self) -> None:
+        self._body.close()
+
+
+def open_object(
+    client: S3Client, *, bucket: str, key: str, version_id: str | None = None, byte_range: str | None = None
+) -> ObjectStream:
+    """Start a streaming download; nothing of the body is read yet.
+
+    Raises:
+        ConnectorError: any S3 or transport failure, mapped by ``map_s3_error``.
+    """
+    with _mapped("GetObject", bucket, key):
+        response = client.get_object(**_get_args(bucket, key, version_id, byte_range))
+    return ObjectStream(
+        content_type=response.get("ContentType"),
+        content_length=response.get("ContentLength"),
+        etag=_unquote_etag(response.get("ETag")),
+        version_id=response.get("VersionId"),
+        _body=response["Body"],
+        _bucket=bucket,
+        _key=key,
+    )
+
+
+def presigned_get_url(client: S3Client, *, bucket: str, key: str, expires_s: int, version_id: str | None = None) -> str:
+    """A URL anyone can GET the object with until it expires (signed locally, no request).
+
+    Raises:
+        ConnectorError: botocore could not sign (e.g. no credentials).
+    """
+    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    if version_id:
+        params["VersionId"] = version_id
+    with _mapped("PresignGetObject", bucket, key):
+        return str(client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s))
+
+
+def delete_object(client: S3Client, *, bucket: str, key: str, version_id: str | None = None) -> DeleteResult:
     """Delete an object (S3 answers success for a missing key in an existing bucket).
 
     Args:
@@ -165,5 +252,8 @@ def delete_object(client: S3Client, *, bucket: str, key: str) -> DeleteResult:
         ConnectorError: any S3 or transport failure, mapped by ``map_s3_error``.
     """
     with _mapped("DeleteObject", bucket, key):
-        response = client.delete_object(Bucket=bucket, Key=key)
+        if version_id:
+            response = client.delete_object(Bucket=bucket, Key=key, VersionId=version_id)
+        else:
+            response = client.delete_object(Bucket=bucket, Key=key)
     return DeleteResult(version_id=response.get("VersionId"), delete_marker=bool(response.get("DeleteMarker", False)))

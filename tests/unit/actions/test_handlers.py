@@ -175,3 +175,97 @@ class TestDelete:
         outcome = await run("delete", {"action": {"bucket": "no-such-bucket-here", "key": "k"}})
         assert isinstance(outcome, Fail) and outcome.retries == 0
         assert outcome.variables["error"]["code"] == "NoSuchBucket"
+
+
+class TestUploadOptions:
+    async def test_options_reach_s3(self, run: Any, s3: Any) -> None:
+        action = {
+            "bucket": BUCKET,
+            "key": "opts.txt",
+            "document": "x",
+            "contentType": "text/x-custom",
+            "metadata": {"case-id": "42"},
+            "tags": {"retention": "short"},
+            "storageClass": "ONEZONE_IA",
+            "serverSideEncryption": "AES256",
+            "cacheControl": "no-cache",
+            "contentDisposition": "inline",
+        }
+        response = result(await run("upload", {"action": action}))
+        assert response["contentType"] == "text/x-custom"
+        head = s3.head_object(Bucket=BUCKET, Key="opts.txt")
+        assert (head["ContentType"], head["Metadata"], head["StorageClass"]) == (
+            "text/x-custom",
+            {"case-id": "42"},
+            "ONEZONE_IA",
+        )
+        assert s3.get_object_tagging(Bucket=BUCKET, Key="opts.txt")["TagSet"] == [
+            {"Key": "retention", "Value": "short"}
+        ]
+
+    async def test_create_only_conflict_is_permanent(self, run: Any, s3: Any) -> None:
+        s3.put_object(Bucket=BUCKET, Key="exists", Body=b"original")
+        outcome = await run(
+            "upload", {"action": {"bucket": BUCKET, "key": "exists", "document": "new", "createOnly": True}}
+        )
+        assert isinstance(outcome, Fail) and outcome.retries == 0
+        assert outcome.variables["error"]["code"] == "PreconditionFailed"
+        assert s3.get_object(Bucket=BUCKET, Key="exists")["Body"].read() == b"original"
+
+    async def test_presigned_link_with_expiry(self, run: Any) -> None:
+        response = result(
+            await run(
+                "upload",
+                {"action": {"bucket": BUCKET, "key": "p q.txt", "document": "x", "presignedLinkExpiry": "PT15M"}},
+            )
+        )
+        assert "X-Amz-Expires=900" in response["presignedLink"] and "p%20q.txt" in response["presignedLink"]
+        assert response["presignedLinkExpiresAt"].endswith("Z")
+
+    @pytest.mark.parametrize(
+        ("action", "fragment"),
+        [
+            ({"presignedLinkExpiry": "P8D"}, "presignedLinkExpiry"),
+            ({"presignedLinkExpiry": "soon"}, "presignedLinkExpiry"),
+            ({"kmsKeyId": "k"}, "kmsKeyId"),
+            ({"storageClass": "COLD"}, "storageClass"),
+            ({"tags": {str(i): "v" for i in range(11)}}, "10 tags"),
+            ({"metadata": {"bad name": "v"}}, "metadata name"),
+            ({"metadata": {"big": "x" * 3000}}, "2048"),
+        ],
+    )
+    async def test_invalid_options_fail_before_any_request(
+        self, run: Any, s3: Any, action: dict[str, Any], fragment: str
+    ) -> None:
+        outcome = await run("upload", {"action": {"bucket": BUCKET, "key": "never", "document": "x", **action}})
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and fragment in outcome.message
+        assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+
+class TestVersions:
+    async def test_download_and_delete_a_specific_version(self, run: Any, s3: Any) -> None:
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        first = s3.put_object(Bucket=BUCKET, Key="doc", Body=b"v1", ContentType="text/plain")["VersionId"]
+        s3.put_object(Bucket=BUCKET, Key="doc", Body=b"v2", ContentType="text/plain")
+        old = result(await run("download", {"action": {"bucket": BUCKET, "key": "doc", "versionId": first}}))
+        assert old["element"] == {"content": "v1"} and old["versionId"] == first
+        deleted = result(await run("delete", {"action": {"bucket": BUCKET, "key": "doc", "versionId": first}}))
+        assert deleted["versionId"] == first and deleted["deleteMarker"] is False
+        remaining = [v["VersionId"] for v in s3.list_object_versions(Bucket=BUCKET)["Versions"]]
+        assert first not in remaining and len(remaining) == 1
+
+    async def test_upload_reports_version_id(self, run: Any, s3: Any) -> None:
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        response = result(await run("upload", {"action": {"bucket": BUCKET, "key": "v", "document": "x"}}))
+        assert response["versionId"] == s3.head_object(Bucket=BUCKET, Key="v")["VersionId"]
+
+
+class TestByteRange:
+    async def test_range(self, run: Any, s3: Any) -> None:
+        s3.put_object(Bucket=BUCKET, Key="r", Body=b"0123456789", ContentType="text/plain")
+        response = result(await run("download", {"action": {"bucket": BUCKET, "key": "r", "range": "bytes=2-5"}}))
+        assert response["element"] == {"content": "2345"} and response["size"] == 4
+
+    async def test_invalid_range(self, run: Any) -> None:
+        outcome = await run("download", {"action": {"bucket": BUCKET, "key": "r", "range": "2-5"}})
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and "action.range" in outcome.message

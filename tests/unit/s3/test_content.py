@@ -151,18 +151,26 @@ class TestCharsetErrors:
 
 
 class TestGuessContentType:
+    def test_bytes_win_over_a_misleading_name(self) -> None:
+        assert guess_content_type("report.txt", PNG) == "image/png"
+
     @pytest.mark.parametrize(
-        ("name", "expected"),
+        ("name", "head", "expected"),
         [
-            ("report.pdf", "application/pdf"),
-            ("data.JSON", "application/json"),
-            ("table.csv", "text/csv"),
-            ("backup.tar.gz", "application/gzip"),
-            ("dir/with space/notes.txt", "text/plain"),
+            ("table.csv", b"a,b\n1,2\n", "text/csv"),
+            ("notes.md", b"# Title\n\ntext\n", "text/markdown"),
+            ("dir/with space/notes.txt", b"hello\n", "text/plain"),
+            ("data.JSON", b"not json at all\n", "application/json"),
+            ("backup.tar.gz", b"\x00\x01\x02\x03\xff\xfe", "application/gzip"),
+            (
+                "letter.docx",
+                b"PK\x03\x04" + b"\x00" * 26,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
         ],
     )
-    def test_known_extensions_win(self, name: str, expected: str) -> None:
-        assert guess_content_type(name, PNG) == expected
+    def test_name_refines_generic_sniffs(self, name: str, head: bytes, expected: str) -> None:
+        assert guess_content_type(name, head) == expected
 
     @pytest.mark.parametrize(("name", "expected_head"), [(None, PNG), ("no-extension", PNG), ("x.unknownext", PNG)])
     def test_content_is_sniffed_when_the_name_does_not_tell(self, name: str | None, expected_head: bytes) -> None:

@@ -257,3 +257,40 @@ class TestClientSpecErrors:
             ClientSpec(access_key_id="AKIAFAKE")
 
         assert raised.value.code == "MissingCredentials"
+
+
+class TestWrongRegion:
+    def test_message_names_the_bucket_region(self) -> None:
+        from botocore.exceptions import ClientError
+
+        from connector.s3.errors import map_s3_error
+
+        error = ClientError(
+            {
+                "Error": {
+                    "Code": "AuthorizationHeaderMalformed",
+                    "Message": "the region 'us-east-1' is wrong",
+                    "Region": "eu-central-1",
+                },
+                "ResponseMetadata": {"HTTPStatusCode": 400, "HTTPHeaders": {}},
+            },
+            "GetObject",
+        )
+        mapped = map_s3_error(error, operation="GetObject", bucket="b", key="k")
+        assert mapped.retryable is False
+        assert "region 'eu-central-1'" in mapped.message and "configuration.region" in mapped.message
+        assert mapped.variables["bucketRegion"] == "eu-central-1"
+
+    def test_redirect_header(self) -> None:
+        from botocore.exceptions import ClientError
+
+        from connector.s3.errors import map_s3_error
+
+        error = ClientError(
+            {
+                "Error": {"Code": "PermanentRedirect", "Message": "moved"},
+                "ResponseMetadata": {"HTTPStatusCode": 301, "HTTPHeaders": {"x-amz-bucket-region": "ap-south-1"}},
+            },
+            "PutObject",
+        )
+        assert "ap-south-1" in map_s3_error(error, operation="PutObject", bucket="b").message

@@ -1,0 +1,150 @@
+"""Streaming uploads: single PUT when small, multipart when large, nothing left on failure."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from connector.errors import ConnectorError
+from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
+
+BUCKET = "upload-bucket"
+MIB = 1024 * 1024
+SMALL_PARTS = MultipartConfig(threshold_bytes=MIN_PART_SIZE_BYTES, part_size_bytes=MIN_PART_SIZE_BYTES)
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+def pattern(size: int) -> bytes:
+    return (b"0123456789abcdef" * (size // 16 + 1))[:size]
+
+
+class TrickleReader:
+    """Returns short reads, as sockets do, to prove parts are filled completely."""
+
+    def __init__(self, data: bytes, max_read: int = 100_000) -> None:
+        self._io = io.BytesIO(data)
+        self._max_read = max_read
+
+    def read(self, size: int) -> bytes:
+        return self._io.read(min(size, self._max_read))
+
+
+class TestSizes:
+    def test_small_body_is_one_put_with_options(self, s3: Any) -> None:
+        options = UploadOptions(
+            content_type="text/plain",
+            metadata={"origin": "zeebe"},
+            tags={"team": "a b"},
+            storage_class="STANDARD_IA",
+            server_side_encryption="AES256",
+            cache_control="max-age=60",
+            content_disposition='attachment; filename="x.txt"',
+        )
+        result = upload_stream(s3, bucket=BUCKET, key="small.txt", read=io.BytesIO(b"hello").read, options=options)
+        assert result.size == 5
+        head = s3.head_object(Bucket=BUCKET, Key="small.txt")
+        assert head["ContentType"] == "text/plain" and head["Metadata"] == {"origin": "zeebe"}
+        assert head["StorageClass"] == "STANDARD_IA" and head["ServerSideEncryption"] == "AES256"
+        assert head["CacheControl"] == "max-age=60" and head["ContentDisposition"] == 'attachment; filename="x.txt"'
+        tags = s3.get_object_tagging(Bucket=BUCKET, Key="small.txt")["TagSet"]
+        assert tags == [{"Key": "team", "Value": "a b"}]
+
+    def test_large_body_goes_multipart_and_counts_real_bytes(self, s3: Any) -> None:
+        data = pattern(12 * MIB + 123)
+        sent: list[int] = []
+        result = upload_stream(
+            s3,
+            bucket=BUCKET,
+            key="big.bin",
+            read=TrickleReader(data).read,
+            options=UploadOptions(content_type="application/octet-stream", metadata={"k": "v"}),
+            config=SMALL_PARTS,
+            size_hint=1,
+            on_bytes=sent.append,
+        )
+        assert result.size == len(data) and sent == [5 * MIB, 5 * MIB, 2 * MIB + 123]
+        assert result.etag is not None and result.etag.endswith("-3")
+        stored = s3.get_object(Bucket=BUCKET, Key="big.bin")
+        assert hashlib.sha256(stored["Body"].read()).digest() == hashlib.sha256(data).digest()
+        assert stored["Metadata"] == {"k": "v"}
+
+    def test_part_size_grows_to_stay_within_ten_thousand_parts(self) -> None:
+        assert MultipartConfig().part_size_for(200 * 1024**3) > 8 * MIB
+        assert MultipartConfig().part_size_for(None) == 8 * MIB
+
+    def test_part_size_below_s3_minimum_is_refused(self) -> None:
+        with pytest.raises(ValueError):
+            MultipartConfig(part_size_bytes=MIB)
+
+    def test_empty_body(self, s3: Any) -> None:
+        result = upload_stream(s3, bucket=BUCKET, key="empty", read=io.BytesIO(b"").read, options=UploadOptions())
+        assert result.size == 0 and s3.head_object(Bucket=BUCKET, Key="empty")["ContentLength"] == 0
+
+
+class TestNothingHalfWritten:
+    def test_failing_reader_aborts_the_multipart_upload(self, s3: Any) -> None:
+        data = io.BytesIO(pattern(6 * MIB))
+
+        def read(size: int) -> bytes:
+            chunk = data.read(size)
+            if not chunk:
+                raise OSError("document stream broke")
+            return chunk
+
+        with pytest.raises(OSError):
+            upload_stream(s3, bucket=BUCKET, key="broken", read=read, options=UploadOptions(), config=SMALL_PARTS)
+        assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+        assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+    def test_failing_part_aborts_and_maps_the_error(self, s3: Any) -> None:
+        calls = {"n": 0}
+
+        def fail_second_part(params: Any, **kwargs: Any) -> None:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise ClientError({"Error": {"Code": "InternalError", "Message": "boom"}}, "UploadPart")
+
+        s3.meta.events.register("before-call.s3.UploadPart", fail_second_part)
+        with pytest.raises(ConnectorError) as info:
+            upload_stream(
+                s3,
+                bucket=BUCKET,
+                key="half",
+                read=io.BytesIO(pattern(11 * MIB)).read,
+                options=UploadOptions(),
+                config=SMALL_PARTS,
+            )
+        assert info.value.code == "InternalError" and info.value.retryable is True
+        assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+        assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+
+class TestCreateOnly:
+    def test_existing_key_is_not_overwritten(self, s3: Any) -> None:
+        s3.put_object(Bucket=BUCKET, Key="once", Body=b"first")
+        with pytest.raises(ConnectorError) as info:
+            upload_stream(
+                s3, bucket=BUCKET, key="once", read=io.BytesIO(b"second").read, options=UploadOptions(create_only=True)
+            )
+        assert info.value.code == "PreconditionFailed" and info.value.retryable is False
+        assert s3.get_object(Bucket=BUCKET, Key="once")["Body"].read() == b"first"
+
+    def test_new_key_is_written(self, s3: Any) -> None:
+        upload_stream(
+            s3, bucket=BUCKET, key="fresh", read=io.BytesIO(b"x").read, options=UploadOptions(create_only=True)
+        )
+        assert s3.get_object(Bucket=BUCKET, Key="fresh")["Body"].read() == b"x"
