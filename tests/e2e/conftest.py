@@ -60,6 +60,8 @@ def start_worker(gateway: GatewayServer, s3_endpoint: str, tmp_path: Path) -> It
             "S3_CONNECTOR_LOG_LEVEL": "DEBUG",
             "SECRET_S3_SECRET_KEY": SECRET_VALUE,
             "SECRET_KEY_PREFIX": "from-secret",
+            # moto's server answers STS too, for assumeRole.
+            "S3_CONNECTOR_STS_ENDPOINT": s3_endpoint,
             **extra_env,
         }
         worker = WorkerProcess(env, tmp_path / f"worker-{len(workers)}.log")

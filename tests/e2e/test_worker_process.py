@@ -99,6 +99,33 @@ class TestBothTaskTypeFamilies:
         assert s3.get_object(Bucket=BUCKET, Key="from-secret/file.txt")["Body"].read() == b"x"
 
 
+class TestCredentialModes:
+    def test_assume_role_through_sts_over_http(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str, s3: Any
+    ) -> None:
+        start_worker()
+        variables = s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "role/file.txt", "document": "via role"})
+        variables["authentication"] = {
+            **variables["authentication"],
+            "type": "assumeRole",
+            "roleArn": "arn:aws:iam::123456789012:role/uploader",
+            "externalId": "{{secrets.S3_SECRET_KEY}}",
+        }
+        outcome = run_job(gateway, "s3-connector:upload:1", variables)
+        assert outcome.kind == "complete", outcome
+        assert s3.get_object(Bucket=BUCKET, Key="role/file.txt")["Body"].read() == b"via role"
+
+    def test_default_chain_refused_unless_allowed(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
+    ) -> None:
+        start_worker()
+        variables = s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "k"})
+        variables["authentication"] = {"type": "defaultCredentialsChain"}
+        outcome = run_job(gateway, "s3-connector:delete:1", variables)
+        assert (outcome.kind, outcome.retries) == ("fail", 0)
+        assert "S3_CONNECTOR_ALLOW_DEFAULT_CREDENTIALS" in outcome.error_message
+
+
 class TestFailures:
     def test_missing_bucket_fails_with_retries_zero_naming_the_field(
         self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
