@@ -29,7 +29,7 @@ from connector.s3.content import guess_content_type
 from connector.s3.errors import map_s3_error
 from connector.s3.links import object_link
 from connector.s3.transfer import delete_object, get_object, presigned_get_url
-from connector.s3.uploads import MultipartConfig, UploadOptions, upload_stream
+from connector.s3.uploads import MultipartConfig, UploadHooks, UploadOptions, upload_stream
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -80,7 +80,7 @@ class S3Actions:
             options=options,
             config=self._multipart,
             size_hint=len(body.data),
-            on_bytes=lambda n: ctx.observer.on_bytes("upload", n),
+            hooks=UploadHooks(on_bytes=lambda n: ctx.observer.on_bytes("upload", n)),
         )
         response: dict[str, Any] = {
             "bucket": action.bucket,

@@ -12,7 +12,7 @@ import logging
 import math
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from connector.s3.transfer import PutResult, _mapped, _unquote_etag
@@ -20,7 +20,7 @@ from connector.s3.transfer import PutResult, _mapped, _unquote_etag
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-__all__ = ["MIN_PART_SIZE_BYTES", "MultipartConfig", "UploadOptions", "upload_stream"]
+__all__ = ["MIN_PART_SIZE_BYTES", "MultipartConfig", "UploadHooks", "UploadOptions", "upload_stream"]
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,26 @@ def _read_full(read: Reader, size: int) -> bytes:
     return b"".join(chunks)
 
 
+@dataclass(frozen=True, kw_only=True)
+class UploadHooks:
+    """Optional callbacks of an upload.
+
+    Attributes:
+        on_bytes: called with the size of each request body sent (for metrics).
+        content_type_from_head: when the options have no content type, called with the first
+            bytes (before any request) to choose one.
+        before_commit: called after the last byte was read and before the object becomes
+            visible; raising there (e.g. a content hash mismatch) leaves nothing behind.
+    """
+
+    on_bytes: Callable[[int], None] | None = None
+    content_type_from_head: Callable[[bytes], str] | None = None
+    before_commit: Callable[[], None] | None = None
+
+
+_NO_HOOKS = UploadHooks()
+
+
 def upload_stream(
     client: S3Client,
     *,
@@ -109,62 +129,63 @@ def upload_stream(
     options: UploadOptions,
     config: MultipartConfig | None = None,
     size_hint: int | None = None,
-    on_bytes: Callable[[int], None] | None = None,
+    hooks: UploadHooks = _NO_HOOKS,
 ) -> PutResult:
     """Upload everything ``read`` yields; the size is what was actually read.
 
     Args:
         read: a blocking ``read(n)`` returning at most n bytes, b"" at the end.
         size_hint: the expected size, used only to pick a part size, never trusted as length.
-        on_bytes: called with the size of each part sent (for metrics).
+        hooks: metrics, content type choice and a last check before the object is committed.
 
     Raises:
         ConnectorError: any S3 failure (``PreconditionFailed`` when ``create_only`` and the
-            key exists), or an error raised by ``read``; a started multipart upload is
-            aborted first.
+            key exists), or an error raised by ``read`` or a hook; a started multipart
+            upload is aborted first.
     """
     config = config or MultipartConfig()
     part_size = config.part_size_for(size_hint)
     first = _read_full(read, max(config.threshold_bytes, 1))
+    if options.content_type is None and hooks.content_type_from_head is not None:
+        options = replace(options, content_type=hooks.content_type_from_head(first[:4096]))
     if len(first) < config.threshold_bytes:
-        return _put_single(client, bucket, key, first, options, on_bytes)
+        if hooks.before_commit:
+            hooks.before_commit()
+        return _put_single(client, bucket, key, first, options, hooks)
     # The threshold may be smaller than a part: top the first part up to a full part.
     if len(first) < part_size:
         first += _read_full(read, part_size - len(first))
-    return _put_multipart(client, bucket, key, first, read, part_size, options, on_bytes)
+    return _put_multipart(client, bucket, key, _Parts(first, read, part_size), options, hooks)
+
+
+@dataclass
+class _Parts:
+    first: bytes
+    read: Reader
+    part_size: int
 
 
 def _put_single(
-    client: S3Client,
-    bucket: str,
-    key: str,
-    body: bytes,
-    options: UploadOptions,
-    on_bytes: Callable[[int], None] | None,
+    client: S3Client, bucket: str, key: str, body: bytes, options: UploadOptions, hooks: UploadHooks
 ) -> PutResult:
     with _mapped("PutObject", bucket, key):
         response = client.put_object(
             Bucket=bucket, Key=key, Body=body, **options.object_args(), **options.commit_args()
         )
-    if on_bytes:
-        on_bytes(len(body))
+    if hooks.on_bytes:
+        hooks.on_bytes(len(body))
     return PutResult(version_id=response.get("VersionId"), etag=_unquote_etag(response.get("ETag")), size=len(body))
 
 
 def _put_multipart(
-    client: S3Client,
-    bucket: str,
-    key: str,
-    first: bytes,
-    read: Reader,
-    part_size: int,
-    options: UploadOptions,
-    on_bytes: Callable[[int], None] | None,
+    client: S3Client, bucket: str, key: str, parts_source: _Parts, options: UploadOptions, hooks: UploadHooks
 ) -> PutResult:
     with _mapped("CreateMultipartUpload", bucket, key):
         upload_id = client.create_multipart_upload(Bucket=bucket, Key=key, **options.object_args())["UploadId"]
     try:
-        parts, size = _send_parts(client, bucket, key, upload_id, first, read, part_size, on_bytes)
+        parts, size = _send_parts(client, bucket, key, upload_id, parts_source, hooks.on_bytes)
+        if hooks.before_commit:
+            hooks.before_commit()
         with _mapped("CompleteMultipartUpload", bucket, key):
             response = client.complete_multipart_upload(
                 Bucket=bucket,
@@ -180,21 +201,16 @@ def _put_multipart(
 
 
 def _send_parts(
-    client: S3Client,
-    bucket: str,
-    key: str,
-    upload_id: str,
-    chunk: bytes,
-    read: Reader,
-    part_size: int,
-    on_bytes: Callable[[int], None] | None,
+    client: S3Client, bucket: str, key: str, upload_id: str, source: _Parts, on_bytes: Callable[[int], None] | None
 ) -> tuple[list[Any], int]:
     parts: list[Any] = []
     size = 0
     number = 1
+    chunk = source.first
+    source.first = b""  # hold one part at a time, not the first one for the whole upload
     while chunk:
         if number > _MAX_PARTS:
-            raise ValueError(f"object exceeds {_MAX_PARTS} parts of {part_size} bytes")
+            raise ValueError(f"object exceeds {_MAX_PARTS} parts of {source.part_size} bytes")
         with _mapped("UploadPart", bucket, key):
             response = client.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=chunk)
         parts.append({"ETag": response["ETag"], "PartNumber": number})
@@ -202,7 +218,7 @@ def _send_parts(
         if on_bytes:
             on_bytes(len(chunk))
         number += 1
-        chunk = _read_full(read, part_size)
+        chunk = _read_full(source.read, source.part_size)
     return parts, size
 
 

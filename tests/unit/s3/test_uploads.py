@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from connector.errors import ConnectorError
-from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
+from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadHooks, UploadOptions, upload_stream
 
 BUCKET = "upload-bucket"
 MIB = 1024 * 1024
@@ -74,7 +74,7 @@ class TestSizes:
             options=UploadOptions(content_type="application/octet-stream", metadata={"k": "v"}),
             config=SMALL_PARTS,
             size_hint=1,
-            on_bytes=sent.append,
+            hooks=UploadHooks(on_bytes=sent.append),
         )
         assert result.size == len(data) and sent == [5 * MIB, 5 * MIB, 2 * MIB + 123]
         assert result.etag is not None and result.etag.endswith("-3")
@@ -148,3 +148,41 @@ class TestCreateOnly:
             s3, bucket=BUCKET, key="fresh", read=io.BytesIO(b"x").read, options=UploadOptions(create_only=True)
         )
         assert s3.get_object(Bucket=BUCKET, Key="fresh")["Body"].read() == b"x"
+
+
+class TestHooks:
+    def test_content_type_chosen_from_the_first_bytes(self, s3: Any) -> None:
+        seen: list[bytes] = []
+
+        def choose(head: bytes) -> str:
+            seen.append(head)
+            return "application/pdf"
+
+        result = upload_stream(
+            s3,
+            bucket=BUCKET,
+            key="doc",
+            read=io.BytesIO(b"%PDF-1.7 body").read,
+            options=UploadOptions(),
+            hooks=UploadHooks(content_type_from_head=choose),
+        )
+        assert result.size == 13 and seen == [b"%PDF-1.7 body"]
+        assert s3.head_object(Bucket=BUCKET, Key="doc")["ContentType"] == "application/pdf"
+
+    @pytest.mark.parametrize("size", [100, 11 * MIB])
+    def test_before_commit_failure_leaves_nothing(self, s3: Any, size: int) -> None:
+        def mismatch() -> None:
+            raise ConnectorError("content hash mismatch", code="DOCUMENT_HASH_MISMATCH", retryable=False)
+
+        with pytest.raises(ConnectorError, match="hash mismatch"):
+            upload_stream(
+                s3,
+                bucket=BUCKET,
+                key="unverified",
+                read=io.BytesIO(pattern(size)).read,
+                options=UploadOptions(),
+                config=SMALL_PARTS,
+                hooks=UploadHooks(before_commit=mismatch),
+            )
+        assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+        assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
