@@ -1,0 +1,480 @@
+"""Client of Camunda's REST document store (Orchestration Cluster API ``/v2/documents``).
+
+Reads stream (``open``), creates stream (``create``: a multipart body built chunk by chunk),
+links are created with ``create_link``. Failures are ``ConnectorError``s::
+
+    DOCUMENT_NOT_FOUND           404                                        retryable=False
+    DOCUMENT_STORE_UNAUTHORIZED  401/403, or the token endpoint refused us  retryable=False
+    DOCUMENT_STORE_UNAVAILABLE   5xx, 429, connection errors, timeouts      retryable=True
+    DOCUMENT_READ_FAILED / DOCUMENT_CREATE_FAILED / DOCUMENT_LINK_FAILED   other 4xx, retryable=False
+    DOCUMENT_SIZE_MISMATCH       the bytes streamed differ from the size announced, retryable=False
+
+Requests are retried (``max_attempts``, exponential backoff) on 5xx and connection errors
+while nothing has been streamed; an upload whose body has started cannot be replayed, so its
+failure goes to the job's own retries. ProblemDetail ``title``/``detail`` end up in messages;
+credentials and tokens never do.
+
+Environment (``DocumentStoreConfig.from_env``), by the names Camunda's SDKs use:
+
+    CAMUNDA_REST_ADDRESS (alias ZEEBE_REST_ADDRESS)   unset: no document store; base URL of the
+        Orchestration Cluster REST API, e.g. http://localhost:8080 (documents at {base}/v2/documents;
+        a base ending in /v2 is used as is)
+    CAMUNDA_AUTH_STRATEGY           inferred: OAUTH when a client id and secret are set, BASIC when
+        CAMUNDA_BASIC_AUTH_USERNAME is set, else NONE. One of NONE, BASIC, OAUTH
+    CAMUNDA_BASIC_AUTH_USERNAME     unset; user for BASIC
+    CAMUNDA_BASIC_AUTH_PASSWORD     unset; password for BASIC (secret)
+    CAMUNDA_CLIENT_ID (alias ZEEBE_CLIENT_ID)                 unset; OAuth client id
+    CAMUNDA_CLIENT_SECRET (alias ZEEBE_CLIENT_SECRET)         unset; OAuth client secret (secret)
+    CAMUNDA_OAUTH_URL (alias ZEEBE_AUTHORIZATION_SERVER_URL)  https://login.cloud.camunda.io/oauth/token
+    CAMUNDA_TOKEN_AUDIENCE (alias ZEEBE_TOKEN_AUDIENCE)       zeebe.camunda.io
+    CAMUNDA_TOKEN_SCOPE             unset; OAuth scope, sent only when set
+    CAMUNDA_CA_CERTIFICATE_PATH     unset (system CAs); PEM file of CAs to trust; verification stays on
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import random
+import ssl
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+from urllib.parse import quote
+from uuid import uuid4
+
+import httpx
+
+from connector.errors import ConnectorError
+from connector.runtime.backoff import backoff_delay_ms
+from connector.runtime.document_refs import CamundaDocumentRef
+from connector.runtime.streams import DocumentStream, ResponseStream, response_length
+
+__all__ = ["DEFAULT_AUDIENCE", "DEFAULT_OAUTH_URL", "DocumentStore", "DocumentStoreConfig", "DocumentStream"]
+
+AuthStrategy = Literal["none", "basic", "oauth"]
+DEFAULT_OAUTH_URL = "https://login.cloud.camunda.io/oauth/token"
+DEFAULT_AUDIENCE = "zeebe.camunda.io"
+_STRATEGIES: dict[str, AuthStrategy] = {"NONE": "none", "BASIC": "basic", "OAUTH": "oauth"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentStoreConfig:
+    """Where the document store is and how to authenticate; secrets stay out of ``repr``.
+
+    Raises:
+        ValueError: an unknown ``auth``, or credentials missing for it (names, never values).
+    """
+
+    base_url: str
+    auth: AuthStrategy = "none"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    oauth_url: str | None = None
+    audience: str | None = None
+    scope: str | None = None
+    ca_certificate_path: str | None = None
+    connect_timeout_s: float = 10
+    read_timeout_s: float = 60
+    max_attempts: int = 3
+
+    def __post_init__(self) -> None:
+        if self.auth not in ("none", "basic", "oauth"):
+            raise ValueError(f"document store auth must be none, basic or oauth, got {self.auth!r}")
+        if self.auth == "basic" and not (self.username and self.password is not None):
+            raise ValueError("basic auth needs CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD")
+        if self.auth == "oauth" and not (self.client_id and self.client_secret):
+            raise ValueError("OAuth needs CAMUNDA_CLIENT_ID and CAMUNDA_CLIENT_SECRET")
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+    @property
+    def documents_url(self) -> str:
+        """``{base}/v2/documents``, without doubling a ``/v2`` the base already ends with."""
+        base = self.base_url.rstrip("/")
+        return f"{base}/documents" if base.endswith("/v2") else f"{base}/v2/documents"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> DocumentStoreConfig | None:
+        """Read the variables listed in the module docstring; None when no REST address is set.
+
+        Raises:
+            ValueError: an unknown ``CAMUNDA_AUTH_STRATEGY`` or missing credentials for it.
+        """
+
+        def get(*names: str) -> str | None:
+            return next((environ[name].strip() for name in names if environ.get(name, "").strip()), None)
+
+        base_url = get("CAMUNDA_REST_ADDRESS", "ZEEBE_REST_ADDRESS")
+        if base_url is None:
+            return None
+        client_id = get("CAMUNDA_CLIENT_ID", "ZEEBE_CLIENT_ID")
+        client_secret = get("CAMUNDA_CLIENT_SECRET", "ZEEBE_CLIENT_SECRET")
+        username = get("CAMUNDA_BASIC_AUTH_USERNAME")
+        strategy = get("CAMUNDA_AUTH_STRATEGY")
+        if strategy is None:
+            auth: AuthStrategy = "oauth" if client_id and client_secret else "basic" if username else "none"
+        elif strategy.upper() in _STRATEGIES:
+            auth = _STRATEGIES[strategy.upper()]
+        else:
+            raise ValueError(f"CAMUNDA_AUTH_STRATEGY must be NONE, BASIC or OAUTH, got {strategy!r}")
+        return cls(
+            base_url=base_url,
+            auth=auth,
+            username=username,
+            password=environ.get("CAMUNDA_BASIC_AUTH_PASSWORD"),
+            client_id=client_id,
+            client_secret=client_secret,
+            oauth_url=get("CAMUNDA_OAUTH_URL", "ZEEBE_AUTHORIZATION_SERVER_URL") or DEFAULT_OAUTH_URL,
+            audience=get("CAMUNDA_TOKEN_AUDIENCE", "ZEEBE_TOKEN_AUDIENCE") or DEFAULT_AUDIENCE,
+            scope=get("CAMUNDA_TOKEN_SCOPE"),
+            ca_certificate_path=get("CAMUNDA_CA_CERTIFICATE_PATH"),
+        )
+
+
+def _unavailable(what: str, detail: str) -> ConnectorError:
+    return ConnectorError(f"{what}: {detail}", code="DOCUMENT_STORE_UNAVAILABLE", retryable=True)
+
+
+class _TokenSource:
+    """OAuth client-credentials tokens, cached until shortly before they expire."""
+
+    def __init__(self, config: DocumentStoreConfig, clock: Callable[[], float]) -> None:
+        self._config = config
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._token: str | None = None
+        self._valid_until = 0.0
+
+    async def get(self, client: httpx.AsyncClient, *, stale: str | None = None) -> str:
+        """A valid token; a new one when the cached one expired or equals ``stale`` (refused)."""
+        async with self._lock:  # one refresh at a time; waiters then reuse the fresh token
+            if self._token is not None and self._token != stale and self._clock() < self._valid_until:
+                return self._token
+            token, expires_in = await self._fetch(client)
+            # Renew a little early so a token never expires on its way to the server.
+            self._token, self._valid_until = token, self._clock() + expires_in - min(30.0, expires_in / 10)
+            return token
+
+    async def _fetch(self, client: httpx.AsyncClient) -> tuple[str, float]:
+        config = self._config
+        form = {"grant_type": "client_credentials", "client_id": config.client_id or ""}
+        form["client_secret"] = config.client_secret or ""
+        form.update({k: v for k, v in (("audience", config.audience), ("scope", config.scope)) if v})
+        what = "Fetching an OAuth token for the Camunda document store"
+        try:
+            response = await client.post(config.oauth_url or DEFAULT_OAUTH_URL, data=form)
+        except httpx.HTTPError as exc:
+            raise _unavailable(what, f"{type(exc).__name__} {exc}") from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _unavailable(what, f"HTTP {response.status_code}")
+        try:
+            body = response.json() if response.status_code == 200 else {}
+            token, expires_in = str(body["access_token"]), float(body.get("expires_in", 300))
+        except (ValueError, KeyError, TypeError):
+            raise ConnectorError(
+                f"{what}: the token endpoint refused the client credentials (HTTP {response.status_code})",
+                code="DOCUMENT_STORE_UNAUTHORIZED",
+                retryable=False,
+            ) from None
+        return token, expires_in
+
+
+class DocumentStore:
+    """Reads, creates and links documents in Camunda's document store.
+
+    Args:
+        config: where and how to connect.
+        transport: an httpx transport, for tests; by default a real HTTP connection pool.
+        clock: monotonic seconds, for token expiry; sleep: the backoff's sleep. Both for tests.
+    """
+
+    def __init__(
+        self,
+        config: DocumentStoreConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._config = config
+        self._sleep = sleep
+        self._tokens = _TokenSource(config, clock) if config.auth == "oauth" else None
+        verify: ssl.SSLContext | bool = True
+        if config.ca_certificate_path:
+            verify = ssl.create_default_context(cafile=config.ca_certificate_path)
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            verify=verify,
+            timeout=httpx.Timeout(config.read_timeout_s, connect=config.connect_timeout_s),
+            # Identity encoding: Content-Length then counts the bytes we actually stream.
+            headers={"Accept-Encoding": "identity"},
+        )
+        self._secrets = [s for s in (config.password, config.client_secret) if s]
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
+
+    async def __aenter__(self) -> DocumentStore:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    @asynccontextmanager
+    async def open(self, ref: CamundaDocumentRef) -> AsyncIterator[DocumentStream]:
+        """Open a document for streaming: ``GET /v2/documents/{id}?storeId&contentHash``.
+
+        Content type and file name come from the reference's metadata (as in Camunda), else
+        from the response; the length from the response, else the metadata's size.
+
+        Raises:
+            ConnectorError: ``DOCUMENT_NOT_FOUND``, ``DOCUMENT_STORE_UNAUTHORIZED``,
+                ``DOCUMENT_STORE_UNAVAILABLE`` (also while streaming), ``DOCUMENT_READ_FAILED``.
+        """
+        what = f"Reading document {ref.document_id!r} from the Camunda document store"
+        url, params = self._document_url(ref), _params(storeId=ref.store_id, contentHash=ref.content_hash)
+        response = await self._send(what, lambda headers: self._request("GET", url, params, headers))
+        try:
+            if response.status_code != 200:
+                raise await self._error(response, what, "DOCUMENT_READ_FAILED")
+            length = response_length(response)
+            yield ResponseStream(
+                response,
+                content_type=ref.metadata.content_type or response.headers.get("content-type"),
+                content_length=length if length is not None else ref.metadata.size,
+                file_name=ref.metadata.file_name,
+                on_error=lambda exc: _unavailable(what, _describe(exc)),
+            )
+        finally:
+            await response.aclose()
+
+    async def create(
+        self,
+        chunks: AsyncIterator[bytes],
+        *,
+        size: int | None,
+        content_type: str | None,
+        file_name: str,
+        time_to_live_ms: int | None = None,
+        custom_properties: Mapping[str, Any] | None = None,
+        store_id: str | None = None,
+        process_definition_id: str | None = None,
+        process_instance_key: int | str | None = None,
+    ) -> dict[str, Any]:
+        """Create a document from streamed bytes: ``POST /v2/documents`` (multipart ``file`` + ``metadata``).
+
+        With ``size`` the body has an exact Content-Length, else it is sent chunked. Nothing is
+        buffered: the multipart body is generated around ``chunks`` as they arrive.
+
+        Returns:
+            The created document reference JSON (``camunda.document.type`` = ``camunda``).
+
+        Raises:
+            ConnectorError: ``DOCUMENT_CREATE_FAILED`` (4xx), ``DOCUMENT_STORE_UNAUTHORIZED``,
+                ``DOCUMENT_STORE_UNAVAILABLE`` (5xx, connection; retryable),
+                ``DOCUMENT_SIZE_MISMATCH``; and whatever ``chunks`` raises.
+        """
+        metadata: dict[str, Any] = {"contentType": content_type, "fileName": file_name, "size": size}
+        if time_to_live_ms is not None:
+            expires = datetime.now(timezone.utc) + timedelta(milliseconds=time_to_live_ms)
+            metadata["expiresAt"] = expires.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        metadata["customProperties"] = dict(custom_properties) if custom_properties else None
+        metadata["processDefinitionId"] = process_definition_id
+        metadata["processInstanceKey"] = process_instance_key
+        body = _MultipartBody(
+            chunks, size, content_type, file_name, {k: v for k, v in metadata.items() if v is not None}
+        )
+        what = f"Creating document {file_name!r} in the Camunda document store"
+        url, params = self._config.documents_url, _params(storeId=store_id)
+
+        def build(headers: dict[str, str]) -> httpx.Request:
+            return self._request("POST", url, params, {**headers, **body.headers}, content=body.stream())
+
+        response = await self._send(what, build, replayable=lambda: not body.started)
+        return await self._json(response, what, "DOCUMENT_CREATE_FAILED", expect=(200, 201))
+
+    async def create_link(self, ref: CamundaDocumentRef, time_to_live_ms: int | None) -> dict[str, Any]:
+        """Create a link: ``POST /v2/documents/{id}/links`` with ``{"timeToLive": ms}``.
+
+        Returns:
+            ``{"url": ..., "expiresAt": ...}`` as the store answered.
+
+        Raises:
+            ConnectorError: as ``open``, with ``DOCUMENT_LINK_FAILED`` for other 4xx.
+        """
+        what = f"Creating a link to document {ref.document_id!r} in the Camunda document store"
+        url = f"{self._document_url(ref)}/links"
+        params = _params(storeId=ref.store_id, contentHash=ref.content_hash)
+        payload = {} if time_to_live_ms is None else {"timeToLive": time_to_live_ms}
+        response = await self._send(what, lambda headers: self._request("POST", url, params, headers, json=payload))
+        return await self._json(response, what, "DOCUMENT_LINK_FAILED", expect=(200, 201))
+
+    def _document_url(self, ref: CamundaDocumentRef) -> str:
+        return f"{self._config.documents_url}/{quote(ref.document_id, safe='')}"
+
+    def _request(
+        self, method: str, url: str, params: dict[str, str], headers: dict[str, str], **kwargs: Any
+    ) -> httpx.Request:
+        return self._client.build_request(method, url, params=params, headers=headers, **kwargs)
+
+    async def _auth_headers(self, stale: str | None) -> tuple[dict[str, str], str | None]:
+        config = self._config
+        if self._tokens is not None:
+            token = await self._tokens.get(self._client, stale=stale)
+            return {"Authorization": f"Bearer {token}"}, token
+        if config.auth == "basic":
+            pair = f"{config.username}:{config.password or ''}".encode()
+            return {"Authorization": f"Basic {base64.b64encode(pair).decode('ascii')}"}, None
+        return {}, None
+
+    async def _send(
+        self,
+        what: str,
+        build: Callable[[dict[str, str]], httpx.Request],
+        *,
+        replayable: Callable[[], bool] = lambda: True,
+    ) -> httpx.Response:
+        """Send with auth, retrying 5xx/429/connection errors and one OAuth 401 while replayable.
+
+        Returns the streamed response (any status; the caller maps errors and closes it).
+        """
+        attempt, token, refreshed = 1, None, False
+        while True:
+            headers, token = await self._auth_headers(stale=token if refreshed else None)
+            try:
+                response = await self._client.send(build(headers), stream=True)
+            except httpx.TransportError as exc:
+                if attempt >= self._config.max_attempts or not replayable():
+                    raise _unavailable(what, self._redact(_describe(exc))) from None
+            else:
+                if response.status_code == 401 and self._tokens is not None and not refreshed and replayable():
+                    refreshed = True  # the token may have been revoked early: fetch a new one, once
+                    await response.aclose()
+                    continue
+                transient = response.status_code >= 500 or response.status_code == 429
+                if not transient or attempt >= self._config.max_attempts or not replayable():
+                    return response
+                await response.aclose()
+            await self._sleep(backoff_delay_ms(attempt, initial_ms=200, max_ms=2000, rand=random.random) / 1000)
+            attempt += 1
+
+    async def _json(
+        self, response: httpx.Response, what: str, failed_code: str, *, expect: tuple[int, ...]
+    ) -> dict[str, Any]:
+        try:
+            if response.status_code not in expect:
+                raise await self._error(response, what, failed_code)
+            try:
+                body = json.loads(await response.aread())
+            except (ValueError, httpx.HTTPError) as exc:
+                raise _unavailable(what, f"unreadable response ({type(exc).__name__})") from None
+            if not isinstance(body, dict):
+                raise _unavailable(what, "the response is not a JSON object")
+            return body
+        finally:
+            await response.aclose()
+
+    async def _error(self, response: httpx.Response, what: str, failed_code: str) -> ConnectorError:
+        """Map an error response (ProblemDetail title/detail included) to a ConnectorError."""
+        status = response.status_code
+        message = self._redact(f"{what} failed: HTTP {status}{await _problem(response)}")
+        if status == 404:
+            return ConnectorError(message, code="DOCUMENT_NOT_FOUND", retryable=False)
+        if status in (401, 403):
+            return ConnectorError(message, code="DOCUMENT_STORE_UNAUTHORIZED", retryable=False)
+        if status >= 500 or status == 429:
+            return ConnectorError(message, code="DOCUMENT_STORE_UNAVAILABLE", retryable=True)
+        return ConnectorError(message, code=failed_code, retryable=False)
+
+    def _redact(self, text: str) -> str:
+        # The store might echo what it was sent; our secrets must not reach a job's incident.
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def _params(**values: str | None) -> dict[str, str]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+async def _problem(response: httpx.Response, limit: int = 65536) -> str:
+    """`` title: detail`` from a ProblemDetail body (read at most ``limit`` bytes), or ``""``."""
+    raw = b""
+    try:
+        async for chunk in response.aiter_bytes():
+            raw += chunk
+            if len(raw) >= limit:
+                break
+        problem = json.loads(raw[:limit])
+    except (ValueError, httpx.HTTPError):
+        return ""
+    if not isinstance(problem, dict):
+        return ""
+    parts = [str(problem[key]) for key in ("title", "detail") if problem.get(key)]
+    return f" {': '.join(parts)}" if parts else ""
+
+
+class _MultipartBody:
+    """A multipart/form-data body streamed around ``chunks``: part ``file``, then ``metadata``."""
+
+    def __init__(
+        self,
+        chunks: AsyncIterator[bytes],
+        size: int | None,
+        content_type: str | None,
+        file_name: str,
+        metadata: Mapping[str, Any],
+    ) -> None:
+        boundary = f"----s3-connector-{uuid4().hex}"
+        self._chunks, self._size, self.started = chunks, size, False
+        self._head = (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{_quote_header(file_name)}"\r\n'
+            f"Content-Type: {_quote_header(content_type or 'application/octet-stream')}\r\n\r\n"
+        ).encode()
+        self._tail = (
+            f"\r\n--{boundary}\r\n"
+            'Content-Disposition: form-data; name="metadata"\r\n'
+            f"Content-Type: application/json\r\n\r\n{json.dumps(metadata)}\r\n--{boundary}--\r\n"
+        ).encode()
+        self.headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        if size is not None:
+            # An explicit length makes httpx send it instead of Transfer-Encoding: chunked.
+            self.headers["Content-Length"] = str(len(self._head) + size + len(self._tail))
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """The body; raises ``DOCUMENT_SIZE_MISMATCH`` when ``chunks`` disagree with ``size``."""
+        yield self._head
+        self.started = True  # from here on the source is consumed and cannot be replayed
+        sent = 0
+        async for chunk in self._chunks:
+            sent += len(chunk)
+            if self._size is not None and sent > self._size:
+                break
+            yield chunk
+        if self._size is not None and sent != self._size:
+            raise ConnectorError(
+                f"The document to store has {'at least ' if sent > self._size else ''}{sent} bytes, "
+                f"but its size was given as {self._size}",
+                code="DOCUMENT_SIZE_MISMATCH",
+                retryable=False,
+            )
+        yield self._tail
+
+
+def _quote_header(value: str) -> str:
+    # As browsers encode multipart names (WHATWG): no quote or line break can end the header.
+    return value.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")

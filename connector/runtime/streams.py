@@ -1,0 +1,332 @@
+"""Streams of document bytes, and bounded bridges between the event loop and blocking code.
+
+Documents flow between the Camunda document store (async, httpx) and S3 (blocking, boto3 on
+the ``BlockingExecutor``). Neither side ever holds a whole document: the bridges below pass
+chunks through small bounded buffers, so memory per transfer is a constant (formulas in each
+class), whatever the document size.
+
+    document store --aiter_bytes--> AsyncToSyncReader --read(n)--> boto3 upload_fileobj (thread)
+    boto3 StreamingBody.read (thread) --> SyncToAsyncChunks --async for--> document store create
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import functools
+import io
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Protocol
+
+import httpx
+
+__all__ = ["AsyncToSyncReader", "DocumentStream", "ResponseStream", "SyncToAsyncChunks", "response_length"]
+
+
+class DocumentStream(Protocol):
+    """An open document: what is known about it, and its bytes as an async stream."""
+
+    @property
+    def content_type(self) -> str | None: ...
+
+    @property
+    def content_length(self) -> int | None:
+        """The exact number of bytes ``aiter_bytes`` yields, when known in advance."""
+
+    @property
+    def file_name(self) -> str | None: ...
+
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """Yield the content; may raise ``ConnectorError`` when the source fails mid-way."""
+
+
+class ResponseStream:
+    """A ``DocumentStream`` over a streamed httpx response (the caller closes the response).
+
+    Args:
+        on_error: maps an httpx error met while streaming to the exception to raise.
+        max_bytes: raise ``on_too_large(max_bytes)`` as soon as more bytes than this arrive.
+    """
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        *,
+        content_type: str | None,
+        content_length: int | None,
+        file_name: str | None,
+        on_error: Callable[[httpx.HTTPError], Exception],
+        max_bytes: int | None = None,
+        on_too_large: Callable[[int], Exception] | None = None,
+    ) -> None:
+        self.content_type, self.content_length, self.file_name = content_type, content_length, file_name
+        self._response, self._on_error = response, on_error
+        self._max_bytes, self._on_too_large = max_bytes, on_too_large
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """Yield the body. Raises what ``on_error`` / ``on_too_large`` return."""
+        seen = 0
+        try:
+            async for chunk in self._response.aiter_bytes(chunk_size):
+                seen += len(chunk)
+                if self._max_bytes is not None and seen > self._max_bytes:
+                    raise (self._on_too_large or OverflowError)(self._max_bytes)
+                yield chunk
+        except httpx.HTTPError as exc:
+            raise self._on_error(exc) from None
+
+
+def response_length(response: httpx.Response) -> int | None:
+    """The body length from Content-Length, unless absent, invalid or of an encoded body."""
+    if response.headers.get("content-encoding", "identity").lower() != "identity":
+        return None  # httpx decodes the body: the header counts bytes we never see
+    try:
+        length = int(response.headers.get("content-length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+class _End:
+    """Marks the end of a stream in a queue; ``error`` set when the source failed."""
+
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.error = error
+
+
+class _PeakCounter:
+    """Counts chunks held by a bridge (thread-safe) and remembers the peak, for tests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.current = 0
+        self.peak = 0
+
+    def add(self, delta: int) -> None:
+        with self._lock:
+            self.current += delta
+            self.peak = max(self.peak, self.current)
+
+
+class AsyncToSyncReader(io.RawIOBase):
+    """A blocking, read-only file object over an async iterator of byte chunks.
+
+    A worker thread hands it to boto3 (``upload_fileobj``); each ``read`` pulls chunks from
+    ``chunks`` on ``loop`` through ``asyncio.run_coroutine_threadsafe``. A pump task on the
+    loop reads ahead, but only while fewer than ``max_buffered_chunks`` chunks are held.
+
+    Memory bound: ``max_buffered_chunks * chunk_size + n`` bytes, where ``chunk_size`` is
+    the largest chunk the iterator yields and ``n`` the size of one ``read(n)`` (the chunk
+    being copied out counts as held until fully consumed). ``read()`` without a size reads
+    to the end and so holds the rest of the stream: boto3 only does that for small objects.
+
+    ``read(n)`` returns exactly ``n`` bytes unless the stream ends (as a buffered file would),
+    because s3transfer sizes multipart parts by a single ``read``. An exception raised by
+    the async side is raised by ``read``. ``close`` cancels the pump and closes ``chunks``.
+
+    Args:
+        chunks: the source, e.g. ``DocumentStream.aiter_bytes()``; empty chunks are skipped.
+        loop: the running event loop that owns ``chunks``; never call ``read`` on it.
+        max_buffered_chunks: chunks held at most (read ahead plus the one being consumed).
+    """
+
+    def __init__(
+        self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop, *, max_buffered_chunks: int = 2
+    ) -> None:
+        super().__init__()
+        if max_buffered_chunks < 1:
+            raise ValueError("max_buffered_chunks must be at least 1")
+        self._chunks = chunks
+        self._loop = loop
+        self._slots = asyncio.Semaphore(max_buffered_chunks)
+        self._queue: asyncio.Queue[bytes | _End] = asyncio.Queue()
+        self._pump: concurrent.futures.Future[None] | None = None
+        self._current = memoryview(b"")
+        self._ended: _End | None = None
+        self._held = _PeakCounter()
+        self.bytes_read = 0
+
+    @property
+    def peak_buffered_chunks(self) -> int:
+        """The most chunks held at once so far (at most ``max_buffered_chunks``)."""
+        return self._held.peak
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` completely unless the stream ends; return the bytes written.
+
+        Raises:
+            RuntimeError: called on the event loop's own thread (it would deadlock).
+            Exception: whatever the async iterator raised.
+        """
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view):
+            if not self._current and not self._next_chunk():
+                break
+            count = min(len(self._current), len(view) - filled)
+            view[filled : filled + count] = self._current[:count]
+            self._current = self._current[count:]
+            filled += count
+            if not self._current:
+                self._release()
+        self.bytes_read += filled
+        return filled
+
+    def _next_chunk(self) -> bool:
+        if self._ended is None:
+            self._ensure_pump()
+            item = asyncio.run_coroutine_threadsafe(self._queue.get(), self._loop).result()
+            if isinstance(item, _End):
+                self._ended = item
+            else:
+                self._current = memoryview(item)
+                return True
+        if self._ended.error is not None:
+            raise self._ended.error
+        return False
+
+    def _ensure_pump(self) -> None:
+        if self.closed:
+            raise ValueError("read from a closed AsyncToSyncReader")
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            raise RuntimeError("AsyncToSyncReader must be read from a worker thread, not its event loop")
+        if self._pump is None:
+            self._pump = asyncio.run_coroutine_threadsafe(self._run_pump(), self._loop)
+
+    async def _run_pump(self) -> None:
+        try:
+            while True:
+                # Wait for room before pulling, so the chunk in hand counts against the bound.
+                await self._slots.acquire()
+                try:
+                    chunk = await anext(self._chunks)
+                except StopAsyncIteration:
+                    self._queue.put_nowait(_End())
+                    return
+                if not chunk:
+                    self._slots.release()
+                    continue
+                self._held.add(1)
+                self._queue.put_nowait(chunk)
+        except Exception as exc:
+            self._queue.put_nowait(_End(exc))
+        finally:
+            aclose = getattr(self._chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    def _release(self) -> None:
+        self._held.add(-1)
+        with contextlib.suppress(RuntimeError):  # the loop is already closed: nothing to wake
+            self._loop.call_soon_threadsafe(self._slots.release)
+
+    def close(self) -> None:
+        """Stop pulling from the async side and release its resources; idempotent."""
+        if self.closed:
+            return
+        if self._pump is not None:
+            self._pump.cancel()
+        with contextlib.suppress(RuntimeError):
+            # Wake a read blocked in another thread; it then sees the end of the stream.
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, _End(ValueError("the reader was closed")))
+        self._current = memoryview(b"")
+        super().close()
+
+
+class SyncToAsyncChunks:
+    """An async iterator of chunks read from a blocking stream on an executor.
+
+    ``read(chunk_size)`` runs through ``executor_run`` (e.g. ``BlockingExecutor.run``),
+    one call at a time, in order; iteration stops at the first ``b""``. A background task
+    reads ahead while fewer than ``max_buffered_chunks`` chunks are held; the chunk last
+    handed out counts as held until the consumer asks for the next one.
+
+    Memory bound: ``max_buffered_chunks * chunk_size`` bytes (``read`` returns at most
+    ``chunk_size``), provided the consumer drops each chunk before asking for the next.
+
+    An exception raised by ``read`` is raised by ``__anext__``. ``aclose`` cancels the
+    read-ahead without waiting for a ``read`` already running in a thread; close the
+    underlying stream afterwards to end that read.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[int], bytes],
+        executor_run: Callable[[Callable[[], bytes]], Awaitable[bytes]],
+        *,
+        chunk_size: int,
+        max_buffered_chunks: int = 2,
+    ) -> None:
+        if chunk_size < 1 or max_buffered_chunks < 1:
+            raise ValueError("chunk_size and max_buffered_chunks must be at least 1")
+        self._read = functools.partial(read, chunk_size)
+        self._run = executor_run
+        self._slots = asyncio.Semaphore(max_buffered_chunks)
+        self._queue: asyncio.Queue[bytes | _End] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._holding = False
+        self._ended: _End | None = None
+        self._held = _PeakCounter()
+
+    @property
+    def peak_buffered_chunks(self) -> int:
+        """The most chunks held at once so far (at most ``max_buffered_chunks``)."""
+        return self._held.peak
+
+    def __aiter__(self) -> SyncToAsyncChunks:
+        return self
+
+    async def __anext__(self) -> bytes:
+        """The next chunk. Raises ``StopAsyncIteration`` at the end, or what ``read`` raised."""
+        if self._holding:  # the consumer is done with the previous chunk
+            self._holding = False
+            self._held.add(-1)
+            self._slots.release()
+        if self._ended is None:
+            if self._task is None:
+                self._task = asyncio.ensure_future(self._pump())
+            item = await self._queue.get()
+            if not isinstance(item, _End):
+                self._holding = True
+                return item
+            self._ended = item
+        if self._ended.error is not None:
+            raise self._ended.error
+        raise StopAsyncIteration
+
+    async def _pump(self) -> None:
+        try:
+            while True:
+                await self._slots.acquire()
+                chunk = await self._run(self._read)
+                if not chunk:
+                    self._queue.put_nowait(_End())
+                    return
+                self._held.add(1)
+                self._queue.put_nowait(chunk)
+        except Exception as exc:
+            self._queue.put_nowait(_End(exc))
+
+    async def aclose(self) -> None:
+        """Cancel the read-ahead; further iteration ends. Idempotent."""
+        if self._ended is None:
+            self._ended = _End()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def __aenter__(self) -> SyncToAsyncChunks:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
