@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from connector import __version__
-from connector.actions.registry import build_task_specs
+from connector.actions.registry import build_actions, build_task_specs
+from connector.runtime.documents import DocumentStore, DocumentStoreConfig
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.logs import configure_logging
 from connector.runtime.metrics import HealthServer, HealthState, PrometheusObserver
@@ -26,9 +27,26 @@ from connector.runtime.secrets import (
 )
 from connector.settings import WorkerSettings
 
-__all__ = ["invoke_job", "outcome_json", "run_worker", "setup_logging"]
+__all__ = ["ConfigurationError", "invoke_job", "outcome_json", "run_worker", "setup_logging"]
 
 logger = logging.getLogger("connector")
+
+
+class ConfigurationError(Exception):
+    """The worker cannot start as configured (the CLI exits 2 with this message)."""
+
+
+def document_store(environ: Mapping[str, str]) -> DocumentStore | None:
+    """The Camunda document store configured by ``CAMUNDA_REST_ADDRESS`` and friends, if any.
+
+    Raises:
+        ConfigurationError: the variables are set but inconsistent (e.g. BASIC without a user).
+    """
+    try:
+        config = DocumentStoreConfig.from_env(environ)
+    except ValueError as exc:
+        raise ConfigurationError(f"document store: {exc}") from None
+    return DocumentStore(config) if config is not None else None
 
 
 def build_secrets(settings: WorkerSettings, environ: Mapping[str, str]) -> SecretProvider:
@@ -101,7 +119,8 @@ async def invoke_job(
     Raises:
         KeyError: the task type is not one the worker serves.
     """
-    specs = {spec.task_type: spec for spec in build_task_specs(settings)}
+    store = document_store(environ)
+    specs = {spec.task_type: spec for spec in build_task_specs(settings, build_actions(settings, store))}
     spec = specs[task_type]
     pipeline, executor = build_pipeline(settings, environ)
     timeout_updates: list[int] = []
@@ -114,6 +133,8 @@ async def invoke_job(
         result = outcome_json(await pipeline.run(job, spec, extend_timeout))
     finally:
         executor.shutdown(wait=True)
+        if store is not None:
+            await store.aclose()
     if timeout_updates:
         result["jobTimeoutMs"] = timeout_updates[-1]
     return result
@@ -123,13 +144,17 @@ def served_task_types(settings: WorkerSettings) -> list[str]:
     return [spec.task_type for spec in build_task_specs(settings)]
 
 
-def _startup_line(settings: WorkerSettings, specs: list[TaskSpec], health_port: int | None) -> str:
+def _startup_line(
+    settings: WorkerSettings, specs: list[TaskSpec], health_port: int | None, store: DocumentStore | None
+) -> str:
     from connector.runtime.zeebe import describe_channel, gateway_address
 
     health = f"http://{settings.health_host}:{health_port}" if health_port is not None else "disabled"
+    documents = store.documents_url if store is not None else "not configured (CAMUNDA_REST_ADDRESS unset)"
     return (
         f"s3-connector {__version__} serving {', '.join(s.task_type for s in specs)} from gateway "
         f"{gateway_address(settings)} ({describe_channel(settings)}) as worker '{settings.worker_name}'; "
+        f"document store: {documents}; "
         f"max {settings.max_running_jobs} running jobs per task type, "
         f"{settings.effective_thread_pool_size} I/O threads; health and metrics: {health}"
     )
@@ -139,6 +164,7 @@ async def run_worker(settings: WorkerSettings, environ: Mapping[str, str]) -> in
     """Serve jobs until SIGTERM/SIGINT, then drain and return the exit code (0)."""
     from connector.runtime.zeebe import ZeebeRuntime, create_channel
 
+    store = document_store(environ)
     observer = PrometheusObserver()
     health = HealthState(observer)
     server = None
@@ -148,7 +174,7 @@ async def run_worker(settings: WorkerSettings, environ: Mapping[str, str]) -> in
         )
         server.start()
     pipeline, executor = build_pipeline(settings, environ, observer)
-    specs = build_task_specs(settings)
+    specs = build_task_specs(settings, build_actions(settings, store))
     if settings.effective_thread_pool_size < settings.max_running_jobs:
         logger.warning(
             "S3_CONNECTOR_THREAD_POOL_SIZE (%d) is below S3_CONNECTOR_MAX_RUNNING_JOBS (%d): "
@@ -163,11 +189,13 @@ async def run_worker(settings: WorkerSettings, environ: Mapping[str, str]) -> in
     runtime = ZeebeRuntime(
         settings=settings, pipeline=pipeline, specs=specs, health=health, channel=create_channel(settings)
     )
-    logger.info(_startup_line(settings, specs, server.port if server else None))
+    logger.info(_startup_line(settings, specs, server.port if server else None, store))
     try:
         await runtime.run(stop)
     finally:
         executor.shutdown(wait=False)
+        if store is not None:
+            await store.aclose()
         if server is not None:
             server.stop()
     logger.info("Worker stopped")

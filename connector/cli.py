@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from connector import __version__
-from connector.app import invoke_job, run_worker, served_task_types, setup_logging
+from connector.app import ConfigurationError, invoke_job, run_worker, served_task_types, setup_logging
 from connector.settings import WorkerSettings
 
 __all__ = ["main"]
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "worker":
             return asyncio.run(run_worker(settings, os.environ))
         return _invoke(args, settings)
-    except UsageError as exc:
+    except (UsageError, ConfigurationError) as exc:
         print(f"s3-connector: {exc}", file=sys.stderr)
         return 2
 

@@ -111,6 +111,13 @@ class WorkerSettings(BaseSettings):
     multipart_part_size_bytes: int = Field(8 * 1024 * 1024, ge=5 * 1024 * 1024, le=5 * 1024**3)
     client_cache_size: int = Field(64, ge=1)
 
+    # --- Documents (the Camunda REST document store itself is configured by Camunda's SDK
+    # names, CAMUNDA_REST_ADDRESS and friends: see connector.runtime.documents)
+    allow_private_urls: bool = False
+    allowed_url_hosts: str = ""
+    external_max_bytes: int = Field(5 * 1024**3, ge=1)
+    verify_content_hash: bool = True
+
     @field_validator("task_type_camunda", "task_type_upload", "task_type_download", "task_type_delete")
     @classmethod
     def _task_type_not_blank(cls, value: str) -> str:
@@ -131,6 +138,10 @@ class WorkerSettings(BaseSettings):
     @property
     def allowed_endpoint_list(self) -> tuple[str, ...]:
         return tuple(item.strip() for item in self.allowed_endpoints.split(",") if item.strip())
+
+    @property
+    def allowed_url_host_list(self) -> tuple[str, ...]:
+        return tuple(item.strip().lower() for item in self.allowed_url_hosts.split(",") if item.strip())
 
     @property
     def uses_oauth(self) -> bool:

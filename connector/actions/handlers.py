@@ -6,9 +6,8 @@ calls on the worker's I/O pool. Response shapes are the public contract (DESIGN.
 
 from __future__ import annotations
 
-import io
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -18,17 +17,21 @@ from connector.actions.binding import bind
 from connector.actions.camunda import discriminator, download_format, repaired_document, resolve_target
 from connector.actions.clients import client_spec
 from connector.actions.content_modes import typed_content
-from connector.actions.documents import UploadBody, upload_body
+from connector.actions.documents import DocumentSources, UploadSource, document_store_missing
 from connector.actions.models import DeleteAction, DownloadAction, UploadAction
 from connector.actions.policy import S3Policy
 from connector.errors import InputError
+from connector.runtime.address_guard import AddressPolicy
+from connector.runtime.documents import DocumentStore
 from connector.runtime.durations import DurationError, parse_duration_ms
+from connector.runtime.external_urls import ExternalFetcher
 from connector.runtime.pipeline import HandlerContext
+from connector.runtime.streams import SyncToAsyncChunks
 from connector.s3.client import ClientCache, ClientSpec
 from connector.s3.content import guess_content_type
 from connector.s3.errors import map_s3_error
 from connector.s3.links import object_link
-from connector.s3.transfer import delete_object, get_object, presigned_get_url
+from connector.s3.transfer import delete_object, get_object, open_object, presigned_get_url
 from connector.s3.uploads import MultipartConfig, UploadHooks, UploadOptions, upload_stream
 
 if TYPE_CHECKING:
@@ -42,9 +45,20 @@ _MAX_PRESIGN_S = 7 * 24 * 3600  # SigV4's limit
 class S3Actions:
     """The handlers of every S3 task type; one instance per worker, sharing the client cache."""
 
-    def __init__(self, *, policy: S3Policy, clients: ClientCache) -> None:
+    def __init__(
+        self,
+        *,
+        policy: S3Policy,
+        clients: ClientCache,
+        sources: DocumentSources | None = None,
+        store: DocumentStore | None = None,
+    ) -> None:
         self._policy = policy
         self._clients = clients
+        self._store = store
+        self._sources = sources or DocumentSources(
+            store=store, fetcher=ExternalFetcher(AddressPolicy(), max_bytes=policy.external_max_bytes)
+        )
         self._multipart = MultipartConfig(
             threshold_bytes=policy.multipart_threshold_bytes, part_size_bytes=policy.multipart_part_size_bytes
         )
@@ -61,27 +75,32 @@ class S3Actions:
     async def upload(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         raw_action = _action(variables)
         action = bind(UploadAction, raw_action, "action")
-        body = upload_body(repaired_document(raw_action))
-        key = action.key or body.file_name
-        if not key:
-            raise InputError(
-                "Invalid input:\n- action.key: required when the document has no file name", code="INVALID_INPUT"
-            )
         expiry_s = _presign_seconds(action.presignedLinkExpiry)
         spec = client_spec(resolve_target(variables), self._policy)
-        options = _upload_options(action, action.contentType or _content_type(body, key))
-        client = await self._client(ctx, spec, action.bucket)
-        result = await ctx.executor.run(
-            upload_stream,
-            client,
-            bucket=action.bucket,
-            key=key,
-            read=io.BytesIO(body.data).read,
-            options=options,
-            config=self._multipart,
-            size_hint=len(body.data),
-            hooks=UploadHooks(on_bytes=lambda n: ctx.observer.on_bytes("upload", n)),
-        )
+        async with self._sources.open(repaired_document(raw_action)) as source:
+            key = action.key or source.file_name
+            if not key:
+                raise InputError(
+                    "Invalid input:\n- action.key: required when the document has no file name", code="INVALID_INPUT"
+                )
+            options = _upload_options(action, action.contentType or source.content_type)
+            client = await self._client(ctx, spec, action.bucket)
+            hooks = UploadHooks(
+                on_bytes=lambda n: ctx.observer.on_bytes("upload", n),
+                content_type_from_head=lambda head: _content_type(source, key, head),
+                before_commit=source.before_commit,
+            )
+            result = await ctx.executor.run(
+                upload_stream,
+                client,
+                bucket=action.bucket,
+                key=key,
+                read=source.read,
+                options=options,
+                config=self._multipart,
+                size_hint=source.size_hint,
+                hooks=hooks,
+            )
         response: dict[str, Any] = {
             "bucket": action.bucket,
             "key": key,
@@ -89,7 +108,7 @@ class S3Actions:
             "versionId": result.version_id,
             "eTag": result.etag,
             "size": result.size,
-            "contentType": options.content_type,
+            "contentType": result.content_type,
         }
         if expiry_s is not None:
             response["presignedLink"] = await ctx.executor.run(
@@ -108,14 +127,13 @@ class S3Actions:
         raw_action = _action(variables)
         action = bind(DownloadAction, raw_action, "action")
         fmt = download_format(variables, raw_action)
-        if fmt.mode == "DOCUMENT":
-            raise InputError(
-                "Returning the object as a Camunda document (documentReturnFormat DOCUMENT or action.asFile=true) "
-                "is not supported by this version of the worker yet; choose TEXT or JSON, or set action.asFile=false",
-                code="DOCUMENT_STORE_UNSUPPORTED",
-            )
+        ttl_ms = _document_ttl_ms(action.documentTimeToLive)
+        if fmt.mode == "DOCUMENT" and self._store is None:
+            raise document_store_missing("Downloading as a document (documentReturnFormat DOCUMENT or asFile=true)")
         spec = client_spec(resolve_target(variables), self._policy)
         client = await self._client(ctx, spec, action.bucket)
+        if fmt.mode == "DOCUMENT":
+            return await self._download_document(ctx, client, action, ttl_ms)
         result = await ctx.executor.run(
             get_object,
             client,
@@ -127,15 +145,40 @@ class S3Actions:
         )
         ctx.observer.on_bytes("download", len(result.body))
         content, content_type = typed_content(result.body, result.content_type, fmt, action.bucket, action.key)
-        return {
-            "bucket": action.bucket,
-            "key": action.key,
-            "element": {"content": content},
-            "contentType": content_type,
-            "size": result.size,
-            "eTag": result.etag,
-            "versionId": result.version_id,
-        }
+        return _download_response(
+            action, {"content": content}, content_type, result.size, result.etag, result.version_id
+        )
+
+    async def _download_document(
+        self, ctx: HandlerContext, client: S3Client, action: DownloadAction, ttl_ms: int | None
+    ) -> Mapping[str, Any]:
+        """S3 object -> Camunda document, streamed: a few chunks in memory, whatever the size."""
+        assert self._store is not None
+        stream = await ctx.executor.run(
+            open_object,
+            client,
+            bucket=action.bucket,
+            key=action.key,
+            version_id=action.versionId,
+            byte_range=action.range,
+        )
+        counted = _CountingRead(stream.read, lambda n: ctx.observer.on_bytes("download", n))
+        try:
+            async with SyncToAsyncChunks(counted.read, ctx.executor.run, chunk_size=_CHUNK_BYTES) as chunks:
+                reference = await self._store.create(
+                    chunks,
+                    size=stream.content_length,
+                    content_type=stream.content_type,
+                    # As Camunda's runtime does: the document is named after the key.
+                    file_name=action.key,
+                    time_to_live_ms=ttl_ms,
+                    custom_properties=action.documentCustomProperties,
+                )
+        finally:
+            await ctx.executor.run(stream.close)
+        return _download_response(
+            action, {"document": reference}, stream.content_type, counted.total, stream.etag, stream.version_id
+        )
 
     async def delete(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         action = bind(DeleteAction, _action(variables), "action")
@@ -160,6 +203,53 @@ class S3Actions:
             raise map_s3_error(exc, operation=operation, bucket=bucket) from exc
 
 
+_CHUNK_BYTES = 1024 * 1024
+
+
+class _CountingRead:
+    def __init__(self, read: Callable[[int], bytes], on_bytes: Callable[[int], None]) -> None:
+        self._read = read
+        self._on_bytes = on_bytes
+        self.total = 0
+
+    def read(self, size: int) -> bytes:
+        chunk = self._read(size)
+        self.total += len(chunk)
+        self._on_bytes(len(chunk))
+        return chunk
+
+
+def _download_response(
+    action: DownloadAction,
+    element: dict[str, Any],
+    content_type: str | None,
+    size: int,
+    etag: str | None,
+    version_id: str | None,
+) -> dict[str, Any]:
+    return {
+        "bucket": action.bucket,
+        "key": action.key,
+        "element": element,
+        "contentType": content_type,
+        "size": size,
+        "eTag": etag,
+        "versionId": version_id,
+    }
+
+
+def _document_ttl_ms(ttl: str | None) -> int | None:
+    if ttl is None:
+        return None
+    try:
+        millis = parse_duration_ms(ttl)
+    except DurationError as exc:
+        raise InputError(f"Invalid input:\n- action.documentTimeToLive: {exc}", code="INVALID_INPUT") from None
+    if millis <= 0:
+        raise InputError("Invalid input:\n- action.documentTimeToLive: must be positive", code="INVALID_INPUT")
+    return millis
+
+
 def _action(variables: Mapping[str, Any]) -> Mapping[str, Any]:
     action = variables.get("action")
     if action is None:
@@ -169,16 +259,15 @@ def _action(variables: Mapping[str, Any]) -> Mapping[str, Any]:
     return action
 
 
-def _content_type(body: UploadBody, key: str) -> str:
-    if body.content_type:
-        return body.content_type
-    name = body.file_name or key
-    if body.fallback_content_type and mimetypes.guess_type(name)[0] is None:
-        return body.fallback_content_type
-    return guess_content_type(name, body.data[:2048])
+def _content_type(source: UploadSource, key: str, head: bytes) -> str:
+    """The content type when neither the action nor the document names one."""
+    name = source.file_name or key
+    if source.fallback_content_type and mimetypes.guess_type(name)[0] is None:
+        return source.fallback_content_type
+    return guess_content_type(name, head)
 
 
-def _upload_options(action: UploadAction, content_type: str) -> UploadOptions:
+def _upload_options(action: UploadAction, content_type: str | None) -> UploadOptions:
     return UploadOptions(
         content_type=content_type,
         metadata=action.metadata or {},

@@ -198,6 +198,9 @@ class DownloadAction(_Input):
     key: ObjectKey
     asFile: bool = False
     versionId: VersionId = None
+    # Download as a document: its time to live (ISO-8601) and custom properties.
+    documentTimeToLive: ShortText = None
+    documentCustomProperties: dict[str, Any] | None = None
     range: Annotated[str | None, BeforeValidator(_blank_to_none), Field(pattern=r"^bytes=(\d+-\d*|-\d+)$")] = None
 
 

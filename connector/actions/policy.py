@@ -32,6 +32,7 @@ class S3Policy:
     sts_endpoint: str | None = None
     multipart_threshold_bytes: int = 8 * 1024 * 1024
     multipart_part_size_bytes: int = 8 * 1024 * 1024
+    external_max_bytes: int = 5 * 1024**3
 
     def check_endpoint(self, endpoint: str | None) -> None:
         """Raises:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from connector.actions.documents import DocumentSources
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
+from connector.runtime.address_guard import AddressPolicy
+from connector.runtime.documents import DocumentStore
+from connector.runtime.external_urls import ExternalFetcher
 from connector.runtime.pipeline import TaskSpec
 from connector.s3.client import ClientCache
 from connector.settings import WorkerSettings
 
-__all__ = ["CAMUNDA_VARIABLES", "build_task_specs", "s3_policy"]
+__all__ = ["CAMUNDA_VARIABLES", "build_actions", "build_task_specs", "s3_policy"]
 
 # Camunda's runtime fetches exactly these (inputVariables of the Java connector, 8.10/main).
 CAMUNDA_VARIABLES = (
@@ -36,18 +40,31 @@ def s3_policy(settings: WorkerSettings) -> S3Policy:
         sts_endpoint=settings.sts_endpoint,
         multipart_threshold_bytes=settings.multipart_threshold_bytes,
         multipart_part_size_bytes=settings.multipart_part_size_bytes,
+        external_max_bytes=settings.external_max_bytes,
     )
 
 
-def build_task_specs(settings: WorkerSettings, actions: S3Actions | None = None) -> list[TaskSpec]:
-    """One ``TaskSpec`` per served task type, each fetching only the variables it reads."""
+def build_actions(settings: WorkerSettings, store: DocumentStore | None = None) -> S3Actions:
+    """The S3 handlers with their client cache, document store and external URL policy."""
     clients = ClientCache(
         max_size=settings.client_cache_size,
         default_region=settings.aws_region,
         # One pooled connection per concurrently running job of a task type.
         max_pool_connections=max(10, settings.max_running_jobs),
     )
-    actions = actions or S3Actions(policy=s3_policy(settings), clients=clients)
+    fetcher = ExternalFetcher(
+        AddressPolicy(allow_private=settings.allow_private_urls, allowed_hosts=settings.allowed_url_host_list),
+        max_bytes=settings.external_max_bytes,
+        connect_timeout_s=settings.s3_connect_timeout_s,
+        read_timeout_s=settings.s3_read_timeout_s,
+    )
+    sources = DocumentSources(store=store, fetcher=fetcher, verify_hash=settings.verify_content_hash)
+    return S3Actions(policy=s3_policy(settings), clients=clients, sources=sources, store=store)
+
+
+def build_task_specs(settings: WorkerSettings, actions: S3Actions | None = None) -> list[TaskSpec]:
+    """One ``TaskSpec`` per served task type, each fetching only the variables it reads."""
+    actions = actions or build_actions(settings)
     return [
         TaskSpec(settings.task_type_camunda, CAMUNDA_VARIABLES, actions.camunda),
         TaskSpec(settings.task_type_upload, _COMMON, actions.upload),

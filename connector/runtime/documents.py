@@ -218,6 +218,11 @@ class DocumentStore:
         )
         self._secrets = [s for s in (config.password, config.client_secret) if s]
 
+    @property
+    def documents_url(self) -> str:
+        """Where documents live, for the startup log line."""
+        return self._config.documents_url
+
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._client.aclose()

@@ -43,6 +43,7 @@ class PutResult:
     version_id: str | None
     etag: str | None
     size: int
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)

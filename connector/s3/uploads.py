@@ -174,7 +174,12 @@ def _put_single(
         )
     if hooks.on_bytes:
         hooks.on_bytes(len(body))
-    return PutResult(version_id=response.get("VersionId"), etag=_unquote_etag(response.get("ETag")), size=len(body))
+    return PutResult(
+        version_id=response.get("VersionId"),
+        etag=_unquote_etag(response.get("ETag")),
+        size=len(body),
+        content_type=options.content_type,
+    )
 
 
 def _put_multipart(
@@ -197,7 +202,12 @@ def _put_multipart(
     except BaseException:
         _abort(client, bucket, key, upload_id)
         raise
-    return PutResult(version_id=response.get("VersionId"), etag=_unquote_etag(response.get("ETag")), size=size)
+    return PutResult(
+        version_id=response.get("VersionId"),
+        etag=_unquote_etag(response.get("ETag")),
+        size=size,
+        content_type=options.content_type,
+    )
 
 
 def _send_parts(

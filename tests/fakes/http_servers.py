@@ -101,3 +101,30 @@ class DelayingProxy(_Server):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         super().__exit__(exc_type, exc, tb)
+
+
+class StaticServer(_Server):
+    """Serves fixed bodies by path (404 otherwise) and records every request line."""
+
+    def __init__(self, routes: dict[str, tuple[bytes, str]], host: str = "127.0.0.1") -> None:
+        self.requests: list[str] = []
+        recorder = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                recorder.append(f"GET {self.path}")
+                body, content_type = routes.get(self.path.split("?", 1)[0], (b"", ""))
+                self.send_response(200 if content_type else 404)
+                self.send_header("Content-Type", content_type or "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        super().__init__(Handler, host)
+
+    def __enter__(self) -> StaticServer:
+        super().__enter__()
+        return self

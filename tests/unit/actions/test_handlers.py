@@ -141,10 +141,11 @@ class TestDownload:
         outcome = await run("download", {"action": {"bucket": BUCKET, "key": "big"}})
         assert isinstance(outcome, Fail) and outcome.retries == 0 and "document" in outcome.message.lower()
 
-    async def test_document_mode_is_refused_clearly_for_now(self, run: Any) -> None:
+    async def test_document_mode_without_a_store_names_the_setting(self, run: Any) -> None:
         outcome = await run("download", {"action": {"bucket": BUCKET, "key": "k", "asFile": True}})
         assert isinstance(outcome, Fail) and outcome.retries == 0
-        assert outcome.variables["error"]["code"] == "DOCUMENT_STORE_UNSUPPORTED"
+        assert outcome.variables["error"]["code"] == "DOCUMENT_STORE_NOT_CONFIGURED"
+        assert "CAMUNDA_REST_ADDRESS" in outcome.message
 
     async def test_missing_object_is_retryable_with_backoff(self, run: Any) -> None:
         outcome = await run("download", {"action": {"bucket": BUCKET, "key": "nope"}}, {"retryBackoff": "PT5S"})

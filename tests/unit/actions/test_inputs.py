@@ -127,9 +127,9 @@ class TestUploadBody:
         [
             (None, "must not be null"),
             ([1, 2], "exactly one"),
-            ({"camunda.document.type": "inline"}, "content: required"),
-            ({"camunda.document.type": "weird"}, "must be camunda, inline or external"),
-            ({"camunda.document.type": "camunda", "documentId": "x"}, "not supported"),
+            ({"camunda.document.type": "inline"}, "content"),
+            ({"camunda.document.type": "weird"}, "camunda.document.type"),
+            ({"camunda.document.type": "camunda", "documentId": "x"}, "expected an inline document"),
         ],
     )
     def test_bad_documents(self, document: Any, fragment: str) -> None:
