@@ -228,6 +228,7 @@ def _send_parts(
         if on_bytes:
             on_bytes(len(chunk))
         number += 1
+        chunk = b""  # drop the sent part before reading the next: one part in memory, not two
         chunk = _read_full(source.read, source.part_size)
     return parts, size
 

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -154,6 +154,32 @@ class DocumentsApi:
         path.write_bytes(data)
         metadata = {"contentType": content_type, "fileName": file_name, "size": len(data)}
         return _store(self._state, document_id, path, hashlib.sha256(data).hexdigest(), "in-memory", metadata)
+
+    def put_document_stream(
+        self, chunks: Iterable[bytes], content_type: str = "application/octet-stream", file_name: str = "file.bin"
+    ) -> dict[str, Any]:
+        """Store a large document chunk by chunk (to disk, never whole in memory)."""
+        document_id = str(uuid.uuid4())
+        path = self._state.root / document_id
+        digest = hashlib.sha256()
+        size = 0
+        with path.open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+        metadata = {"contentType": content_type, "fileName": file_name, "size": size}
+        return _store(self._state, document_id, path, digest.hexdigest(), "in-memory", metadata)
+
+    def content_sha256(self, document_id: str) -> tuple[str, int]:
+        """The SHA-256 and size of a stored document, read in chunks."""
+        digest = hashlib.sha256()
+        size = 0
+        with self._state.documents[document_id].path.open("rb") as file:
+            while chunk := file.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+        return digest.hexdigest(), size
 
     def content(self, document_id: str) -> bytes:
         return self._state.documents[document_id].path.read_bytes()
