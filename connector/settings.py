@@ -5,9 +5,9 @@ pyzeebe and Camunda's credential files, Camunda's secret prefix variable, botoco
 ``AWS_*`` variables. Everything of our own carries the ``S3_CONNECTOR_`` prefix. The README's
 configuration table lists every variable with its default; keep the two in step.
 
-Memory: each job holds at most ``inline_content_max_bytes`` of object content in memory
-(inline download or upload), so the process bound for content is about
-``max_running_jobs x number of task types x inline_content_max_bytes``.
+Memory: a streamed transfer holds about ``2 x multipart_part_size_bytes + 4 MiB``, an inline
+download at most ``inline_content_max_bytes``; the process bound is about
+``idle + max_running_jobs x task types x that`` (measured figures: docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
