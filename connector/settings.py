@@ -117,6 +117,8 @@ class WorkerSettings(BaseSettings):
     allowed_url_hosts: str = ""
     external_max_bytes: int = Field(5 * 1024**3, ge=1)
     verify_content_hash: bool = True
+    # Zeebe's default message limit is 4 MiB, so larger inline content cannot be a variable anyway.
+    inline_upload_max_bytes: int = Field(4 * 1024 * 1024, ge=1)
 
     @field_validator("task_type_camunda", "task_type_upload", "task_type_download", "task_type_delete")
     @classmethod

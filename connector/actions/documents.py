@@ -12,6 +12,8 @@ one part in memory, whatever the document's size.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hashlib
 import io
 import json
@@ -62,13 +64,31 @@ def _text_of(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def upload_body(document: Any, field: str = "action.document") -> UploadBody:
+def upload_body(document: Any, field: str = "action.document", *, base64_encoded: bool = False) -> UploadBody:
     """The bytes of an inline document or a plain string/JSON value.
 
+    Args:
+        base64_encoded: the content is base64 text to decode (binary content inline).
+
     Raises:
-        InputError: null, a list of several documents, a malformed reference, or a
-            reference that is not inline (those stream through ``DocumentSources``).
+        InputError: null, a list of several documents, a malformed reference, a reference
+            that is not inline (those stream through ``DocumentSources``), or invalid base64.
     """
+    body = _plain_body(document, field)
+    if not base64_encoded:
+        return body
+    try:
+        data = base64.b64decode(body.data, validate=True)
+    except binascii.Error:
+        raise InputError(
+            f"Invalid input:\n- {field}: contentEncoding is base64 but the content is not valid base64",
+            code="INVALID_INPUT",
+        ) from None
+    # Decoded bytes are binary until the name or the bytes say otherwise.
+    return UploadBody(data, body.file_name, body.content_type, None)
+
+
+def _plain_body(document: Any, field: str) -> UploadBody:
     if isinstance(document, list) and len(document) != 1:
         raise InputError(
             f"Invalid input:\n- {field}: a list must hold exactly one document, got {len(document)}",
@@ -129,17 +149,27 @@ def _sha256_hex(content_hash: str | None) -> str | None:
 class DocumentSources:
     """Opens the ``document`` of an upload, whatever kind it is."""
 
-    def __init__(self, *, store: DocumentStore | None, fetcher: ExternalFetcher, verify_hash: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        store: DocumentStore | None,
+        fetcher: ExternalFetcher,
+        verify_hash: bool = True,
+        inline_max_bytes: int = 4 * 1024 * 1024,
+    ) -> None:
         self._store = store
         self._fetcher = fetcher
         self._verify_hash = verify_hash
+        self._inline_max_bytes = inline_max_bytes
 
     @asynccontextmanager
-    async def open(self, document: Any, field: str = "action.document") -> AsyncIterator[UploadSource]:
+    async def open(
+        self, document: Any, field: str = "action.document", *, base64_encoded: bool = False
+    ) -> AsyncIterator[UploadSource]:
         """Yield an ``UploadSource`` whose ``read`` may be called from a worker thread.
 
         Raises:
-            InputError: malformed or null document, refused URL.
+            InputError: malformed or null document, inline content over the cap, refused URL.
             ConnectorError: store not configured, document not found, store or URL unavailable.
         """
         if isinstance(document, list) and len(document) == 1:
@@ -155,7 +185,13 @@ class DocumentSources:
             ):
                 yield source
         else:
-            body = upload_body(document, field)
+            body = upload_body(document, field, base64_encoded=base64_encoded)
+            if len(body.data) > self._inline_max_bytes:
+                raise InputError(
+                    f"Invalid input:\n- {field}: inline content is {len(body.data)} bytes, over the limit of "
+                    f"{self._inline_max_bytes} (S3_CONNECTOR_INLINE_UPLOAD_MAX_BYTES); pass large files as documents",
+                    code="CONTENT_TOO_LARGE",
+                )
             yield UploadSource(
                 io.BytesIO(body.data).read,
                 body.file_name,

@@ -22,6 +22,7 @@ from connector.actions.models import DeleteAction, DownloadAction, UploadAction
 from connector.actions.policy import S3Policy
 from connector.errors import InputError
 from connector.runtime.address_guard import AddressPolicy
+from connector.runtime.document_refs import CamundaDocumentRef, parse_document_ref
 from connector.runtime.documents import DocumentStore
 from connector.runtime.durations import DurationError, parse_duration_ms
 from connector.runtime.external_urls import ExternalFetcher
@@ -77,7 +78,8 @@ class S3Actions:
         action = bind(UploadAction, raw_action, "action")
         expiry_s = _presign_seconds(action.presignedLinkExpiry)
         spec = client_spec(resolve_target(variables), self._policy)
-        async with self._sources.open(repaired_document(raw_action)) as source:
+        document = repaired_document(raw_action)
+        async with self._sources.open(document, base64_encoded=action.contentEncoding == "base64") as source:
             key = action.key or source.file_name
             if not key:
                 raise InputError(
@@ -127,13 +129,20 @@ class S3Actions:
         raw_action = _action(variables)
         action = bind(DownloadAction, raw_action, "action")
         fmt = download_format(variables, raw_action)
-        ttl_ms = _document_ttl_ms(action.documentTimeToLive)
+        ttl_ms = _duration_ms(action.documentTimeToLive, "action.documentTimeToLive")
+        link_ttl_ms = _duration_ms(action.documentLinkTimeToLive, "action.documentLinkTimeToLive")
         if fmt.mode == "DOCUMENT" and self._store is None:
             raise document_store_missing("Downloading as a document (documentReturnFormat DOCUMENT or asFile=true)")
         spec = client_spec(resolve_target(variables), self._policy)
         client = await self._client(ctx, spec, action.bucket)
         if fmt.mode == "DOCUMENT":
-            return await self._download_document(ctx, client, action, ttl_ms)
+            response = await self._download_document(ctx, client, action, ttl_ms)
+            if link_ttl_ms is not None:
+                assert self._store is not None
+                ref = parse_document_ref(response["element"]["document"], "document")
+                assert isinstance(ref, CamundaDocumentRef)
+                response["documentLink"] = await self._store.create_link(ref, link_ttl_ms)
+            return response
         result = await ctx.executor.run(
             get_object,
             client,
@@ -151,7 +160,7 @@ class S3Actions:
 
     async def _download_document(
         self, ctx: HandlerContext, client: S3Client, action: DownloadAction, ttl_ms: int | None
-    ) -> Mapping[str, Any]:
+    ) -> dict[str, Any]:
         """S3 object -> Camunda document, streamed: a few chunks in memory, whatever the size."""
         assert self._store is not None
         stream = await ctx.executor.run(
@@ -238,15 +247,15 @@ def _download_response(
     }
 
 
-def _document_ttl_ms(ttl: str | None) -> int | None:
-    if ttl is None:
+def _duration_ms(value: str | None, field: str) -> int | None:
+    if value is None:
         return None
     try:
-        millis = parse_duration_ms(ttl)
+        millis = parse_duration_ms(value)
     except DurationError as exc:
-        raise InputError(f"Invalid input:\n- action.documentTimeToLive: {exc}", code="INVALID_INPUT") from None
+        raise InputError(f"Invalid input:\n- {field}: {exc}", code="INVALID_INPUT") from None
     if millis <= 0:
-        raise InputError("Invalid input:\n- action.documentTimeToLive: must be positive", code="INVALID_INPUT")
+        raise InputError(f"Invalid input:\n- {field}: must be positive", code="INVALID_INPUT")
     return millis
 
 

@@ -172,6 +172,8 @@ class UploadAction(_Input):
     bucket: BucketName
     key: Annotated[ObjectKey | None, BeforeValidator(_blank_to_none)] = None
     document: Any = None
+    # "base64": the inline content (or plain string) is base64 and uploaded decoded.
+    contentEncoding: Annotated[Literal["base64"] | None, BeforeValidator(_blank_to_none)] = None
     contentType: ShortText = None
     metadata: Annotated[dict[str, str] | None, AfterValidator(_check_metadata)] = None
     tags: Annotated[dict[str, str] | None, AfterValidator(_check_tags)] = None
@@ -201,6 +203,8 @@ class DownloadAction(_Input):
     # Download as a document: its time to live (ISO-8601) and custom properties.
     documentTimeToLive: ShortText = None
     documentCustomProperties: dict[str, Any] | None = None
+    # Also create a link to the new document, valid this long (ISO-8601).
+    documentLinkTimeToLive: ShortText = None
     range: Annotated[str | None, BeforeValidator(_blank_to_none), Field(pattern=r"^bytes=(\d+-\d*|-\d+)$")] = None
 
 

@@ -58,7 +58,12 @@ def build_actions(settings: WorkerSettings, store: DocumentStore | None = None) 
         connect_timeout_s=settings.s3_connect_timeout_s,
         read_timeout_s=settings.s3_read_timeout_s,
     )
-    sources = DocumentSources(store=store, fetcher=fetcher, verify_hash=settings.verify_content_hash)
+    sources = DocumentSources(
+        store=store,
+        fetcher=fetcher,
+        verify_hash=settings.verify_content_hash,
+        inline_max_bytes=settings.inline_upload_max_bytes,
+    )
     return S3Actions(policy=s3_policy(settings), clients=clients, sources=sources, store=store)
 
 

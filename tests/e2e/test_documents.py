@@ -202,3 +202,30 @@ class TestDownloadAsDocument:
         )
         assert (outcome.kind, outcome.retries) == ("fail", 2)
         assert outcome.variables["error"]["code"] == "DOCUMENT_STORE_UNAVAILABLE"
+
+
+class TestDocumentLink:
+    def test_link_created_with_the_document(
+        self, gateway: GatewayServer, worker: WorkerProcess, documents: DocumentsApi, s3_endpoint: str, s3: Any
+    ) -> None:
+        s3.put_object(Bucket=BUCKET, Key="linked.txt", Body=b"share", ContentType="text/plain")
+        outcome = run_job(
+            gateway,
+            s3_variables(
+                s3_endpoint,
+                {
+                    "bucket": BUCKET,
+                    "key": "linked.txt",
+                    "documentLinkTimeToLive": "PT1H",
+                    "documentTimeToLive": "P1D",
+                    "documentCustomProperties": {"case": 42},
+                },
+                actionDiscriminator="downloadObject",
+                documentReturnFormat={"choice": "DOCUMENT"},
+            ),
+        )
+        assert outcome.kind == "complete", outcome
+        response = outcome.variables["r"]
+        assert response["documentLink"]["url"] and response["documentLink"]["expiresAt"]
+        metadata = documents.uploads[-1]["metadata"]
+        assert metadata["customProperties"] == {"case": 42} and metadata["expiresAt"]

@@ -11,6 +11,7 @@ from moto import mock_aws
 
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
+from connector.errors import InputError
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.outcome import Complete, Fail
 from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
@@ -270,3 +271,30 @@ class TestByteRange:
     async def test_invalid_range(self, run: Any) -> None:
         outcome = await run("download", {"action": {"bucket": BUCKET, "key": "r", "range": "2-5"}})
         assert isinstance(outcome, Fail) and outcome.retries == 0 and "action.range" in outcome.message
+
+
+class TestInlineUploads:
+    async def test_base64_content_is_uploaded_decoded(self, run: Any, s3: Any) -> None:
+        pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(64))
+        document = {"camunda.document.type": "inline", "content": base64.b64encode(pdf).decode(), "name": "scan"}
+        response = result(
+            await run("upload", {"action": {"bucket": BUCKET, "document": document, "contentEncoding": "base64"}})
+        )
+        assert response["size"] == len(pdf) and response["contentType"] == "application/pdf"
+        assert s3.get_object(Bucket=BUCKET, Key="scan")["Body"].read() == pdf
+
+    async def test_invalid_base64_is_an_input_error(self, run: Any) -> None:
+        outcome = await run(
+            "upload", {"action": {"bucket": BUCKET, "key": "k", "document": "not base64!", "contentEncoding": "base64"}}
+        )
+        assert isinstance(outcome, Fail) and outcome.retries == 0 and "base64" in outcome.message
+
+    async def test_inline_content_over_the_cap(self, s3: Any) -> None:
+        from connector.actions.documents import DocumentSources
+        from connector.runtime.address_guard import AddressPolicy
+        from connector.runtime.external_urls import ExternalFetcher
+
+        sources = DocumentSources(store=None, fetcher=ExternalFetcher(AddressPolicy(), max_bytes=1), inline_max_bytes=4)
+        with pytest.raises(InputError, match="S3_CONNECTOR_INLINE_UPLOAD_MAX_BYTES"):
+            async with sources.open("12345"):
+                pass
