@@ -41,149 +41,26 @@ import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
-from uuid import uuid4
 
 import httpx
 
 from connector.errors import ConnectorError
 from connector.runtime.backoff import backoff_delay_ms
 from connector.runtime.document_refs import CamundaDocumentRef
+from connector.runtime.document_store_auth import (
+    DEFAULT_AUDIENCE,
+    DEFAULT_OAUTH_URL,
+    DocumentStoreConfig,
+    TokenSource,
+    unavailable,
+)
+from connector.runtime.multipart import MultipartBody
 from connector.runtime.streams import DocumentStream, ResponseStream, response_length
 
 __all__ = ["DEFAULT_AUDIENCE", "DEFAULT_OAUTH_URL", "DocumentStore", "DocumentStoreConfig", "DocumentStream"]
-
-AuthStrategy = Literal["none", "basic", "oauth"]
-DEFAULT_OAUTH_URL = "https://login.cloud.camunda.io/oauth/token"
-DEFAULT_AUDIENCE = "zeebe.camunda.io"
-_STRATEGIES: dict[str, AuthStrategy] = {"NONE": "none", "BASIC": "basic", "OAUTH": "oauth"}
-
-
-@dataclass(frozen=True, kw_only=True)
-class DocumentStoreConfig:
-    """Where the document store is and how to authenticate; secrets stay out of ``repr``.
-
-    Raises:
-        ValueError: an unknown ``auth``, or credentials missing for it (names, never values).
-    """
-
-    base_url: str
-    auth: AuthStrategy = "none"
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    client_id: str | None = None
-    client_secret: str | None = field(default=None, repr=False)
-    oauth_url: str | None = None
-    audience: str | None = None
-    scope: str | None = None
-    ca_certificate_path: str | None = None
-    connect_timeout_s: float = 10
-    read_timeout_s: float = 60
-    max_attempts: int = 3
-
-    def __post_init__(self) -> None:
-        if self.auth not in ("none", "basic", "oauth"):
-            raise ValueError(f"document store auth must be none, basic or oauth, got {self.auth!r}")
-        if self.auth == "basic" and not (self.username and self.password is not None):
-            raise ValueError("basic auth needs CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD")
-        if self.auth == "oauth" and not (self.client_id and self.client_secret):
-            raise ValueError("OAuth needs CAMUNDA_CLIENT_ID and CAMUNDA_CLIENT_SECRET")
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-
-    @property
-    def documents_url(self) -> str:
-        """``{base}/v2/documents``, without doubling a ``/v2`` the base already ends with."""
-        base = self.base_url.rstrip("/")
-        return f"{base}/documents" if base.endswith("/v2") else f"{base}/v2/documents"
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> DocumentStoreConfig | None:
-        """Read the variables listed in the module docstring; None when no REST address is set.
-
-        Raises:
-            ValueError: an unknown ``CAMUNDA_AUTH_STRATEGY`` or missing credentials for it.
-        """
-
-        def get(*names: str) -> str | None:
-            return next((environ[name].strip() for name in names if environ.get(name, "").strip()), None)
-
-        base_url = get("CAMUNDA_REST_ADDRESS", "ZEEBE_REST_ADDRESS")
-        if base_url is None:
-            return None
-        client_id = get("CAMUNDA_CLIENT_ID", "ZEEBE_CLIENT_ID")
-        client_secret = get("CAMUNDA_CLIENT_SECRET", "ZEEBE_CLIENT_SECRET")
-        username = get("CAMUNDA_BASIC_AUTH_USERNAME")
-        strategy = get("CAMUNDA_AUTH_STRATEGY")
-        if strategy is None:
-            auth: AuthStrategy = "oauth" if client_id and client_secret else "basic" if username else "none"
-        elif strategy.upper() in _STRATEGIES:
-            auth = _STRATEGIES[strategy.upper()]
-        else:
-            raise ValueError(f"CAMUNDA_AUTH_STRATEGY must be NONE, BASIC or OAUTH, got {strategy!r}")
-        return cls(
-            base_url=base_url,
-            auth=auth,
-            username=username,
-            password=environ.get("CAMUNDA_BASIC_AUTH_PASSWORD"),
-            client_id=client_id,
-            client_secret=client_secret,
-            oauth_url=get("CAMUNDA_OAUTH_URL", "ZEEBE_AUTHORIZATION_SERVER_URL") or DEFAULT_OAUTH_URL,
-            audience=get("CAMUNDA_TOKEN_AUDIENCE", "ZEEBE_TOKEN_AUDIENCE") or DEFAULT_AUDIENCE,
-            scope=get("CAMUNDA_TOKEN_SCOPE"),
-            ca_certificate_path=get("CAMUNDA_CA_CERTIFICATE_PATH"),
-        )
-
-
-def _unavailable(what: str, detail: str) -> ConnectorError:
-    return ConnectorError(f"{what}: {detail}", code="DOCUMENT_STORE_UNAVAILABLE", retryable=True)
-
-
-class _TokenSource:
-    """OAuth client-credentials tokens, cached until shortly before they expire."""
-
-    def __init__(self, config: DocumentStoreConfig, clock: Callable[[], float]) -> None:
-        self._config = config
-        self._clock = clock
-        self._lock = asyncio.Lock()
-        self._token: str | None = None
-        self._valid_until = 0.0
-
-    async def get(self, client: httpx.AsyncClient, *, stale: str | None = None) -> str:
-        """A valid token; a new one when the cached one expired or equals ``stale`` (refused)."""
-        async with self._lock:  # one refresh at a time; waiters then reuse the fresh token
-            if self._token is not None and self._token != stale and self._clock() < self._valid_until:
-                return self._token
-            token, expires_in = await self._fetch(client)
-            # Renew a little early so a token never expires on its way to the server.
-            self._token, self._valid_until = token, self._clock() + expires_in - min(30.0, expires_in / 10)
-            return token
-
-    async def _fetch(self, client: httpx.AsyncClient) -> tuple[str, float]:
-        config = self._config
-        form = {"grant_type": "client_credentials", "client_id": config.client_id or ""}
-        form["client_secret"] = config.client_secret or ""
-        form.update({k: v for k, v in (("audience", config.audience), ("scope", config.scope)) if v})
-        what = "Fetching an OAuth token for the Camunda document store"
-        try:
-            response = await client.post(config.oauth_url or DEFAULT_OAUTH_URL, data=form)
-        except httpx.HTTPError as exc:
-            raise _unavailable(what, f"{type(exc).__name__} {exc}") from None
-        if response.status_code >= 500 or response.status_code == 429:
-            raise _unavailable(what, f"HTTP {response.status_code}")
-        try:
-            body = response.json() if response.status_code == 200 else {}
-            token, expires_in = str(body["access_token"]), float(body.get("expires_in", 300))
-        except (ValueError, KeyError, TypeError):
-            raise ConnectorError(
-                f"{what}: the token endpoint refused the client credentials (HTTP {response.status_code})",
-                code="DOCUMENT_STORE_UNAUTHORIZED",
-                retryable=False,
-            ) from None
-        return token, expires_in
 
 
 class DocumentStore:
@@ -205,7 +82,7 @@ class DocumentStore:
     ) -> None:
         self._config = config
         self._sleep = sleep
-        self._tokens = _TokenSource(config, clock) if config.auth == "oauth" else None
+        self._tokens = TokenSource(config, clock) if config.auth == "oauth" else None
         verify: ssl.SSLContext | bool = True
         if config.ca_certificate_path:
             verify = ssl.create_default_context(cafile=config.ca_certificate_path)
@@ -256,7 +133,7 @@ class DocumentStore:
                 content_type=ref.metadata.content_type or response.headers.get("content-type"),
                 content_length=length if length is not None else ref.metadata.size,
                 file_name=ref.metadata.file_name,
-                on_error=lambda exc: _unavailable(what, _describe(exc)),
+                on_error=lambda exc: unavailable(what, _describe(exc)),
             )
         finally:
             await response.aclose()
@@ -294,7 +171,7 @@ class DocumentStore:
         metadata["customProperties"] = dict(custom_properties) if custom_properties else None
         metadata["processDefinitionId"] = process_definition_id
         metadata["processInstanceKey"] = process_instance_key
-        body = _MultipartBody(
+        body = MultipartBody(
             chunks, size, content_type, file_name, {k: v for k, v in metadata.items() if v is not None}
         )
         what = f"Creating document {file_name!r} in the Camunda document store"
@@ -358,7 +235,7 @@ class DocumentStore:
                 response = await self._client.send(build(headers), stream=True)
             except httpx.TransportError as exc:
                 if attempt >= self._config.max_attempts or not replayable():
-                    raise _unavailable(what, self._redact(_describe(exc))) from None
+                    raise unavailable(what, self._redact(_describe(exc))) from None
             else:
                 if response.status_code == 401 and self._tokens is not None and not refreshed and replayable():
                     refreshed = True  # the token may have been revoked early: fetch a new one, once
@@ -380,9 +257,9 @@ class DocumentStore:
             try:
                 body = json.loads(await response.aread())
             except (ValueError, httpx.HTTPError) as exc:
-                raise _unavailable(what, f"unreadable response ({type(exc).__name__})") from None
+                raise unavailable(what, f"unreadable response ({type(exc).__name__})") from None
             if not isinstance(body, dict):
-                raise _unavailable(what, "the response is not a JSON object")
+                raise unavailable(what, "the response is not a JSON object")
             return body
         finally:
             await response.aclose()
@@ -430,56 +307,3 @@ async def _problem(response: httpx.Response, limit: int = 65536) -> str:
         return ""
     parts = [str(problem[key]) for key in ("title", "detail") if problem.get(key)]
     return f" {': '.join(parts)}" if parts else ""
-
-
-class _MultipartBody:
-    """A multipart/form-data body streamed around ``chunks``: part ``file``, then ``metadata``."""
-
-    def __init__(
-        self,
-        chunks: AsyncIterator[bytes],
-        size: int | None,
-        content_type: str | None,
-        file_name: str,
-        metadata: Mapping[str, Any],
-    ) -> None:
-        boundary = f"----s3-connector-{uuid4().hex}"
-        self._chunks, self._size, self.started = chunks, size, False
-        self._head = (
-            f"--{boundary}\r\n"
-            f'Content-Disposition: form-data; name="file"; filename="{_quote_header(file_name)}"\r\n'
-            f"Content-Type: {_quote_header(content_type or 'application/octet-stream')}\r\n\r\n"
-        ).encode()
-        self._tail = (
-            f"\r\n--{boundary}\r\n"
-            'Content-Disposition: form-data; name="metadata"\r\n'
-            f"Content-Type: application/json\r\n\r\n{json.dumps(metadata)}\r\n--{boundary}--\r\n"
-        ).encode()
-        self.headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-        if size is not None:
-            # An explicit length makes httpx send it instead of Transfer-Encoding: chunked.
-            self.headers["Content-Length"] = str(len(self._head) + size + len(self._tail))
-
-    async def stream(self) -> AsyncIterator[bytes]:
-        """The body; raises ``DOCUMENT_SIZE_MISMATCH`` when ``chunks`` disagree with ``size``."""
-        yield self._head
-        self.started = True  # from here on the source is consumed and cannot be replayed
-        sent = 0
-        async for chunk in self._chunks:
-            sent += len(chunk)
-            if self._size is not None and sent > self._size:
-                break
-            yield chunk
-        if self._size is not None and sent != self._size:
-            raise ConnectorError(
-                f"The document to store has {'at least ' if sent > self._size else ''}{sent} bytes, "
-                f"but its size was given as {self._size}",
-                code="DOCUMENT_SIZE_MISMATCH",
-                retryable=False,
-            )
-        yield self._tail
-
-
-def _quote_header(value: str) -> str:
-    # As browsers encode multipart names (WHATWG): no quote or line break can end the header.
-    return value.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
