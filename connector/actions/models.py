@@ -217,5 +217,6 @@ class DeleteAction(_Input):
 class DocumentReturnFormat(_Input):
     """Camunda v5/v6 ``documentReturnFormat``; a blank choice means the legacy ``asFile`` flow."""
 
-    choice: Annotated[Literal["DOCUMENT", "TEXT", "JSON"] | None, BeforeValidator(_blank_to_none)] = None
+    # AUTO (ours): typed by the object's content type, as Camunda's legacy asFile=false.
+    choice: Annotated[Literal["DOCUMENT", "TEXT", "JSON", "AUTO"] | None, BeforeValidator(_blank_to_none)] = None
     encoding: Annotated[str | None, BeforeValidator(_blank_to_none)] = None

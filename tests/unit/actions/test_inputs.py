@@ -185,3 +185,8 @@ class TestRegions:
     def test_aws_credential_region_checked_too(self) -> None:
         with pytest.raises(InputError, match=r"awsCredential\.region"):
             resolve_target({"awsCredential": {"authentication": AUTH, "region": "nowhere"}})
+
+
+class TestAutoReturnFormat:
+    def test_auto_choice_types_by_content_type(self) -> None:
+        assert download_format({"documentReturnFormat": {"choice": "AUTO"}}, {"asFile": True}).mode == "AUTO"
