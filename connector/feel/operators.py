@@ -1,0 +1,188 @@
+"""FEEL operators with Camunda's null rules: equality, ordering, arithmetic and path access.
+
+Where Camunda's engine reports a failure and carries on with ``null`` (``1 + "a"``, ``1 < "a"``,
+``{}.x``, division by zero), these functions return ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from connector.feel.values import DECIMAL, DayTimeDuration, FeelFunction, YearMonthDuration
+
+__all__ = [
+    "ORDERED_TYPES",
+    "add",
+    "divide",
+    "equals",
+    "multiply",
+    "negate",
+    "order",
+    "path",
+    "power",
+    "same",
+    "subtract",
+]
+
+ORDERED_TYPES = frozenset({Decimal, str, DayTimeDuration, YearMonthDuration})
+ORDER_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def equals(left: Any, right: Any) -> bool | None:
+    """FEEL ``=``: null equals only null; values of different types are not comparable (``None``)."""
+    if left is None or right is None:
+        return left is None and right is None
+    kind = type(left)
+    if kind is not type(right) or kind is FeelFunction:
+        return None
+    if kind is list:
+        return len(left) == len(right) and all(same(x, y) for x, y in zip(left, right, strict=True))
+    if kind is dict:
+        return left.keys() == right.keys() and all(same(value, right[key]) for key, value in left.items())
+    return bool(left == right)
+
+
+def same(left: Any, right: Any) -> bool:
+    """Whether two values are equal; incomparable values are simply not the same."""
+    return equals(left, right) is True
+
+
+def order(symbol: str, left: Any, right: Any) -> bool | None:
+    """FEEL ``<``, ``<=``, ``>``, ``>=`` on two values of the same ordered type, else ``None``."""
+    kind = type(left)
+    if kind is not type(right) or kind not in ORDERED_TYPES:
+        return None
+    return ORDER_OPERATORS[symbol](left, right)
+
+
+def negate(value: Any) -> Any:
+    """Unary minus: numbers only (Camunda does not negate durations)."""
+    return value.copy_negate() if type(value) is Decimal else None
+
+
+def add(left: Any, right: Any) -> Any:
+    """``+`` on numbers, strings (concatenation) and durations of the same kind."""
+    kind = type(left)
+    if kind is not type(right):
+        return None
+    try:
+        if kind is Decimal:
+            return DECIMAL.add(left, right)
+    except ArithmeticError:
+        return None
+    if kind is str:
+        return left + right
+    if kind is DayTimeDuration:
+        return DayTimeDuration(left.nanos + right.nanos)
+    if kind is YearMonthDuration:
+        return YearMonthDuration(left.months + right.months)
+    return None
+
+
+def subtract(left: Any, right: Any) -> Any:
+    """``-`` on numbers and on durations of the same kind."""
+    kind = type(left)
+    if kind is not type(right):
+        return None
+    try:
+        if kind is Decimal:
+            return DECIMAL.subtract(left, right)
+    except ArithmeticError:
+        return None
+    if kind is DayTimeDuration:
+        return DayTimeDuration(left.nanos - right.nanos)
+    if kind is YearMonthDuration:
+        return YearMonthDuration(left.months - right.months)
+    return None
+
+
+def multiply(left: Any, right: Any) -> Any:
+    """``*`` on numbers; a duration times a number uses the number's integer part (``Duration.multipliedBy``)."""
+    if type(left) is Decimal and type(right) is Decimal:
+        try:
+            return DECIMAL.multiply(left, right)
+        except ArithmeticError:
+            return None
+    if type(right) is Decimal:
+        left, right = right, left
+    if type(left) is not Decimal:
+        return None
+    if type(right) is DayTimeDuration:
+        return DayTimeDuration(right.nanos * int(left))
+    if type(right) is YearMonthDuration:
+        return YearMonthDuration(right.months * int(left))
+    return None
+
+
+def divide(left: Any, right: Any) -> Any:
+    """``/``; null when dividing by zero. Duration quotients follow Camunda's integer arithmetic."""
+    kind, divisor = type(left), type(right)
+    try:
+        if kind is Decimal and divisor is Decimal:
+            return DECIMAL.divide(left, right) if right else None
+        if kind is DayTimeDuration and divisor is Decimal and right:
+            return DayTimeDuration(int(DECIMAL.divide(Decimal(left.millis), right)) * 1_000_000)
+        if kind is DayTimeDuration and divisor is DayTimeDuration and right.millis:
+            return Decimal(_truncated_division(left.millis, right.millis))
+        if kind is YearMonthDuration and divisor is Decimal and right:
+            return YearMonthDuration(int(DECIMAL.divide(Decimal(left.months), right)))
+        if kind is YearMonthDuration and divisor is YearMonthDuration and right.months:
+            return Decimal(_truncated_division(left.months, right.months))
+    except ArithmeticError:
+        return None
+    return None
+
+
+def _truncated_division(dividend: int, divisor: int) -> int:
+    # Java's long division truncates toward zero; Python's // floors.
+    quotient = abs(dividend) // abs(divisor)
+    return quotient if (dividend >= 0) == (divisor >= 0) else -quotient
+
+
+def power(base: Any, exponent: Any) -> Any:
+    """``**``: exact for whole exponents; a fractional exponent goes through ``double`` like in Camunda."""
+    if type(base) is not Decimal or type(exponent) is not Decimal:
+        return None
+    try:
+        if exponent == exponent.to_integral_value(context=DECIMAL):
+            return DECIMAL.power(base, exponent)
+        result = math.pow(float(base), float(exponent))
+    except (ArithmeticError, ValueError):
+        return None
+    return Decimal(repr(result)) if math.isfinite(result) else None
+
+
+def path(value: Any, key: str) -> Any:
+    """``value.key``: a context entry, a projection over a list, or a property of a duration."""
+    kind = type(value)
+    if kind is dict:
+        return value.get(key)
+    if kind is list:
+        return [path(item, key) for item in value]
+    if kind is DayTimeDuration:
+        return _day_time_property(value.nanos, key)
+    if kind is YearMonthDuration:
+        years = _truncated_division(value.months, 12)
+        return {"years": Decimal(years), "months": Decimal(value.months - 12 * years)}.get(key)
+    return None
+
+
+def _day_time_property(nanos: int, key: str) -> Decimal | None:
+    seconds = nanos // 1_000_000_000  # Duration.getSeconds() is rounded down
+    if key == "seconds":
+        return Decimal(seconds - 60 * _truncated_division(seconds, 60))
+    divisor, modulus = {"days": (86_400, 0), "hours": (3_600, 24), "minutes": (60, 60)}.get(key, (0, 0))
+    if not divisor:
+        return None
+    # toDays()/toHours()/toMinutes() truncate toward zero, % keeps the sign (Java)
+    whole = _truncated_division(seconds, divisor)
+    return Decimal(whole - modulus * _truncated_division(whole, modulus) if modulus else whole)

@@ -1,0 +1,178 @@
+"""FEEL values in Python, and the conversion from and to JSON-like Python values.
+
+=========================  ==========================================================
+FEEL type                  Python representation inside the evaluator
+=========================  ==========================================================
+null                       ``None``
+number                     ``decimal.Decimal`` (never ``int``/``float``)
+string / boolean           ``str`` / ``bool``
+list / context             ``list`` / ``dict[str, Any]`` (never mutated once built)
+days and time duration     :class:`DayTimeDuration` (nanoseconds, like ``java.time.Duration``)
+years and months duration  :class:`YearMonthDuration` (total months, like a normalized ``Period``)
+function                   :class:`FeelFunction`
+=========================  ==========================================================
+
+Numbers compute in the decimal context Camunda uses (Scala's ``BigDecimal`` default,
+``MathContext.DECIMAL128``: 34 significant digits, half-even rounding). Operations pass
+:data:`DECIMAL` explicitly, so no thread-local decimal context is read or changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from typing import Any
+
+from connector.feel.durations import format_java_duration, format_java_period
+
+__all__ = [
+    "DECIMAL",
+    "DayTimeDuration",
+    "FeelFunction",
+    "YearMonthDuration",
+    "from_python",
+    "is_number",
+    "to_python",
+    "type_name",
+]
+
+DECIMAL = Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=999_999_999, Emin=-999_999_999)
+_LARGEST_INT_DIGITS = 300
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class DayTimeDuration:
+    """A FEEL days-and-time duration, stored as whole nanoseconds (``java.time.Duration``'s resolution)."""
+
+    nanos: int
+
+    @property
+    def millis(self) -> int:
+        """Whole milliseconds, rounded down like ``Duration.toMillis``."""
+        return self.nanos // 1_000_000
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class YearMonthDuration:
+    """A FEEL years-and-months duration, stored as total months."""
+
+    months: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FeelFunction:
+    """A FEEL function value: a built-in, a connector function or a user-defined ``function(..) body``.
+
+    ``invoke`` receives the already evaluated arguments in parameter order. With ``varargs``, the
+    last parameter collects the remaining positional arguments into a list (Camunda's rule).
+    """
+
+    name: str
+    params: tuple[str, ...]
+    invoke: Callable[[list[Any]], Any] = field(repr=False)
+    varargs: bool = False
+
+
+def is_number(value: Any) -> bool:
+    """Whether the value is a FEEL number (``bool`` is not, although Python treats it as an ``int``)."""
+    return type(value) is Decimal
+
+
+def type_name(value: Any) -> str:
+    """The FEEL type name Camunda reports for a value (``instance of`` compares against it)."""
+    if value is None:
+        return "null"
+    return _TYPE_NAMES.get(type(value), "unknown")
+
+
+_TYPE_NAMES: dict[type, str] = {
+    Decimal: "number",
+    bool: "boolean",
+    str: "string",
+    list: "list",
+    dict: "context",
+    DayTimeDuration: "days and time duration",
+    YearMonthDuration: "years and months duration",
+    FeelFunction: "function",
+}
+
+
+def from_python(value: Any) -> Any:
+    """Convert a JSON-like Python value (job variables, a response) into a FEEL value.
+
+    ``int``/``float`` become ``Decimal`` (floats through their shortest repr, as Jackson's
+    ``BigDecimal.valueOf(double)`` does); NaN and infinities become null, as in Camunda.
+    Mappings become contexts with string keys, other sequences lists; ``timedelta`` becomes a
+    duration. Anything else is passed on as its ``str()``.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        return value if value.is_finite() else None
+    if kind is int:
+        return Decimal(value)
+    if kind is dict:
+        return {str(key): from_python(item) for key, item in value.items()}
+    if kind is list:
+        return [from_python(item) for item in value]
+    return _from_other(value)
+
+
+def _from_other(value: Any) -> Any:
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return Decimal(int(value))
+    if isinstance(value, float):
+        return Decimal(repr(float(value))) if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(key): from_python(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)):
+        return [from_python(item) for item in value]
+    if isinstance(value, datetime.timedelta):
+        return DayTimeDuration(_timedelta_nanos(value))
+    if isinstance(value, (DayTimeDuration, YearMonthDuration, FeelFunction)):
+        return value
+    return str(value)
+
+
+def _timedelta_nanos(value: datetime.timedelta) -> int:
+    return ((value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds) * 1_000
+
+
+def to_python(value: Any) -> Any:
+    """Convert a FEEL value into a JSON-like Python value.
+
+    Numbers become ``int`` when integral, else ``float``; durations become ISO-8601 strings the
+    way Camunda's Jackson mapper writes ``java.time.Duration``/``Period`` (``PT30S``, ``PT24H``,
+    ``P1Y2M``); functions have no JSON form and become ``None``.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is Decimal:
+        return _number_to_python(value)
+    if kind is dict:
+        return {key: to_python(item) for key, item in value.items()}
+    if kind is list:
+        return [to_python(item) for item in value]
+    if kind is DayTimeDuration:
+        return format_java_duration(value.nanos)
+    if kind is YearMonthDuration:
+        return format_java_period(value.months)
+    return None
+
+
+def _number_to_python(value: Decimal) -> int | float | None:
+    if not value.is_finite():
+        return None
+    if value.adjusted() >= _LARGEST_INT_DIGITS:  # e.g. 10 ** 100000: no JSON reader wants those digits
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if value == value.to_integral_value(context=DECIMAL):
+        return int(value)
+    return float(value)

@@ -1,0 +1,55 @@
+"""The conformance suite: FEEL expressions with the result Camunda's engine gives for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from connector.errors import InputError
+from connector.feel import FeelEngine
+from tests.unit.feel import cases_builtins as builtins
+from tests.unit.feel import cases_language as language
+from tests.unit.feel import cases_operators as operators
+from tests.unit.feel.cases_language import PARSE_ERROR
+
+TABLES: dict[str, list[tuple[str, dict[str, Any], Any]]] = {
+    "literals": language.LITERALS,
+    "contexts": language.CONTEXTS,
+    "lists": language.LISTS,
+    "comparisons": operators.COMPARISONS,
+    "logic": operators.LOGIC,
+    "arithmetic": operators.ARITHMETIC,
+    "control": operators.CONTROL,
+    "in": operators.IN_TESTS,
+    "instance-of": operators.INSTANCE_OF,
+    "invocation": builtins.INVOCATION,
+    "string-functions": builtins.STRINGS,
+    "list-functions": builtins.LISTS,
+    "numeric-functions": builtins.NUMBERS,
+    "context-boolean-functions": builtins.CONTEXT_AND_BOOLEAN,
+    "conversion-functions": builtins.CONVERSION,
+    "durations": builtins.DURATIONS,
+}
+CASES = [
+    pytest.param(expression, variables, expected, id=f"{table}: {expression[:60]}")
+    for table, cases in TABLES.items()
+    for expression, variables, expected in cases
+]
+ENGINE = FeelEngine()
+
+
+def test_the_suite_is_large_enough() -> None:
+    assert len(CASES) >= 300
+
+
+@pytest.mark.parametrize(("expression", "variables", "expected"), CASES)
+def test_expression_evaluates_like_camunda(expression: str, variables: dict[str, Any], expected: Any) -> None:
+    if expected is PARSE_ERROR:
+        with pytest.raises(InputError) as raised:
+            ENGINE.evaluate(expression, variables)
+        assert raised.value.code == "INVALID_EXPRESSION"
+        return
+    result = ENGINE.evaluate(expression, variables)
+    assert result == expected
+    assert type(result) is type(expected)  # 2 is an int, 2.5 a float, True a bool
