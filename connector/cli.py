@@ -1,7 +1,9 @@
-"""``s3-connector``: ``worker`` runs the job worker, ``invoke`` runs one job locally.
+"""``s3-connector``: ``worker`` runs the job worker, ``invoke`` runs one job locally,
+``check`` verifies bucket permissions, ``feel`` evaluates FEEL expressions.
 
-Exit codes: 0 success (``invoke``: the job completed), 1 the job failed or threw a BPMN
-error (``invoke``), 2 usage or configuration error.
+Exit codes: 0 success (``invoke``: the job completed; ``check``: every permission works),
+1 the job failed or threw a BPMN error (``invoke``) or a permission is missing (``check``),
+2 usage or configuration error.
 """
 
 from __future__ import annotations
@@ -53,6 +55,26 @@ def _parser() -> argparse.ArgumentParser:
     invoke.add_argument("--variables", default="{}", help="job variables: JSON, @file, file path or -")
     invoke.add_argument("--headers", default="{}", help="task headers: JSON, @file or file path")
     invoke.add_argument("--retries", type=int, default=3, help="the job's retries before this attempt (3)")
+    check = commands.add_parser(
+        "check", help="verify that credentials can put, get and delete a challenge object in a bucket"
+    )
+    check.add_argument("--bucket", required=True, help="the bucket to check")
+    check.add_argument(
+        "--variables",
+        default="{}",
+        help="authentication/configuration as in a job (JSON, @file, file path or -); default: the worker's identity",
+    )
+    check.add_argument("--prefix", default="", help="key prefix for the challenge object, e.g. incoming/")
+    check.add_argument("--list", action="store_true", help="also check s3:ListBucket")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    feel = commands.add_parser("feel", help="evaluate a FEEL expression as result/error expressions are evaluated")
+    feel.add_argument("expression", nargs="?", help="the expression (a leading = is optional)")
+    feel.add_argument("--context", default="{}", help="variables: JSON, @file, file path or -")
+    feel.add_argument(
+        "--batch",
+        action="store_true",
+        help='read JSON lines {"expression": ..., "context": {...}} from stdin, write one result line each',
+    )
     return parser
 
 
@@ -88,13 +110,73 @@ def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
     return 0 if result["outcome"] == "complete" else 1
 
 
+def _check(args: argparse.Namespace, settings: WorkerSettings) -> int:
+    from connector.app import known_secret_values
+    from connector.checking import check_bucket, report_json, report_text
+    from connector.errors import ConnectorError
+    from connector.runtime.secrets import Redactor
+
+    redact = Redactor(known_secret_values(settings, os.environ))
+    variables = _json_argument(args.variables, "variables")
+    try:
+        steps = check_bucket(
+            settings, os.environ, bucket=args.bucket, variables=variables, prefix=args.prefix, include_list=args.list
+        )
+    except ConnectorError as exc:
+        print(f"s3-connector: check failed before any request: {redact(exc.message)}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report_json(args.bucket, steps, redact), indent=2))
+    else:
+        print(report_text(args.bucket, steps, redact))
+    return 0 if all(step.ok for step in steps) else 1
+
+
+def _feel(args: argparse.Namespace) -> int:
+    from connector.errors import InputError
+    from connector.feel import FeelEngine
+
+    engine = FeelEngine()
+    if args.batch:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                result: dict[str, Any] = {
+                    "result": engine.evaluate(request["expression"], request.get("context") or {})
+                }
+            except InputError as exc:
+                result = {"error": exc.message}
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+                result = {"error": f"not a request line: {exc}"}
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        return 0
+    if args.expression is None:
+        raise UsageError("feel needs an expression (or --batch)")
+    try:
+        print(json.dumps(engine.evaluate(args.expression, _json_argument(args.context, "context")), ensure_ascii=False))
+    except InputError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "feel":
+        try:
+            return _feel(args)
+        except UsageError as exc:
+            print(f"s3-connector: {exc}", file=sys.stderr)
+            return 2
     try:
         settings = _settings()
         setup_logging(settings, os.environ)
         if args.command == "worker":
             return asyncio.run(run_worker(settings, os.environ))
+        if args.command == "check":
+            return _check(args, settings)
         return _invoke(args, settings)
     except (UsageError, ConfigurationError) as exc:
         print(f"s3-connector: {exc}", file=sys.stderr)

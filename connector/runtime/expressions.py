@@ -1,9 +1,6 @@
-"""The seam for FEEL: result and error expressions are evaluated through ``ExpressionEngine``.
-
-Until the FEEL evaluator lands, ``UnavailableFeel`` refuses FEEL expressions with an input
-error (retries 0), so a process that relies on one stops visibly instead of completing with
-its error handling silently skipped. ``decision_from_value`` is the pure part of error
-expressions: it reads what ``bpmnError()``, ``jobError()`` and ``ignoreError()`` return.
+"""The seam for FEEL: result and error expressions are evaluated through ``ExpressionEngine``
+(``connector.feel.FeelEngine`` in the worker). ``decision_from_value`` is the pure part of
+error expressions: it reads what ``bpmnError()``, ``jobError()`` and ``ignoreError()`` return.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from connector.errors import InputError
 from connector.runtime.durations import DurationError, parse_duration_ms
 from connector.runtime.outcome import BpmnError, ErrorDecision, IgnoreError, JobError
 
-__all__ = ["ExpressionEngine", "UnavailableFeel", "decision_from_value"]
+__all__ = ["ExpressionEngine", "decision_from_value"]
 
 
 class ExpressionEngine(Protocol):
@@ -25,17 +22,6 @@ class ExpressionEngine(Protocol):
         Raises:
             InputError: the expression cannot be parsed or evaluated.
         """
-
-
-class UnavailableFeel:
-    """Stands in for the FEEL evaluator, which a later release provides."""
-
-    def evaluate(self, expression: str, context: Mapping[str, Any]) -> Any:
-        raise InputError(
-            "FEEL expressions are not supported by this version of the worker; "
-            'use resultVariable, or a JSONPath resultExpression such as {"link": "$.link"}',
-            code="FEEL_UNSUPPORTED",
-        )
 
 
 def _backoff_ms(value: Any) -> int:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from connector.errors import ConnectorError
+from connector.feel import FeelEngine
 from connector.runtime.executor import BlockingExecutor
-from connector.runtime.expressions import ExpressionEngine, UnavailableFeel, decision_from_value
+from connector.runtime.expressions import ExpressionEngine, decision_from_value
 from connector.runtime.headers import JobHeaders, parse_headers
 from connector.runtime.observer import JobObserver, NullObserver
 from connector.runtime.outcome import (
@@ -78,7 +79,7 @@ class Pipeline:
         observer: JobObserver | None = None,
     ) -> None:
         self._secrets = secrets
-        self._feel = feel or UnavailableFeel()
+        self._feel = feel or FeelEngine()
         self._observer = observer or NullObserver()
         self._handler_context = HandlerContext(executor=executor, observer=self._observer)
 

@@ -50,3 +50,11 @@ def test_only_the_zeebe_adapter_imports_pyzeebe_or_grpc() -> None:
         if path.name != "zeebe.py" and (uses(imports_of(path), "pyzeebe") or uses(imports_of(path), "grpc"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("path", modules("feel"), ids=lambda p: p.name)
+def test_feel_is_a_standalone_evaluator(path: Path) -> None:
+    names = {name for name in imports_of(path) if name.startswith("connector")}
+    assert names <= {"connector.errors"} | {n for n in names if n.startswith("connector.feel")}, path.name
+    for forbidden in ("boto3", "botocore", "pyzeebe", "grpc"):
+        assert not uses(imports_of(path), forbidden)

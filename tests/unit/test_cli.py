@@ -68,3 +68,29 @@ class TestInvoke:
 
     def test_version(self) -> None:
         assert run_cli("--version").stdout.startswith("s3-connector ")
+
+
+class TestFeelCommand:
+    def test_evaluates_with_context(self) -> None:
+        result = run_cli("feel", '=if size > 10 then "big" else "small"', "--context", '{"size": 42}')
+        assert result.returncode == 0 and json.loads(result.stdout) == "big"
+
+    def test_error_exits_1_with_position(self) -> None:
+        result = run_cli("feel", "={a: }")
+        assert result.returncode == 1 and "line 1" in result.stderr
+
+    def test_batch_keeps_order_and_reports_errors_per_line(self) -> None:
+        lines = "\n".join(
+            [
+                json.dumps({"expression": 'bpmnError("E", "m")'}),
+                json.dumps({"expression": "x +", "context": {}}),
+                json.dumps({"expression": "a.b", "context": {"a": {"b": [1, 2]}}}),
+            ]
+        )
+        result = run_cli("feel", "--batch", stdin=lines + "\n")
+        outputs = [json.loads(line) for line in result.stdout.splitlines()]
+        assert outputs[0] == {"result": {"errorType": "bpmnError", "errorCode": "E", "errorMessage": "m"}}
+        assert "error" in outputs[1] and outputs[2] == {"result": [1, 2]}
+
+    def test_missing_expression_is_a_usage_error(self) -> None:
+        assert run_cli("feel").returncode == 2

@@ -3,7 +3,8 @@ from typing import Any
 import pytest
 
 from connector.errors import InputError
-from connector.runtime.expressions import UnavailableFeel, decision_from_value
+from connector.feel import FeelEngine
+from connector.runtime.expressions import decision_from_value
 from connector.runtime.headers import JobHeaders, parse_headers
 from connector.runtime.outcome import BpmnError, IgnoreError, JobError
 from connector.runtime.result_mapping import MAX_OUTPUT_BYTES, map_result
@@ -44,27 +45,38 @@ RESPONSE: dict[str, Any] = {"bucket": "b", "key": "k", "link": "https://x/k", "e
 
 class TestResultMapping:
     def test_nothing_configured_means_no_variables(self) -> None:
-        assert map_result(RESPONSE, JobHeaders(), UnavailableFeel()) == {}
+        assert map_result(RESPONSE, JobHeaders(), FeelEngine()) == {}
 
     def test_result_variable_holds_the_whole_response(self) -> None:
-        assert map_result(RESPONSE, JobHeaders(result_variable="r"), UnavailableFeel()) == {"r": RESPONSE}
+        assert map_result(RESPONSE, JobHeaders(result_variable="r"), FeelEngine()) == {"r": RESPONSE}
 
     def test_jsonpath_mapping_merges_after_result_variable(self) -> None:
         headers = JobHeaders(
             result_variable="r", result_expression='{"r": "$.key", "items": "$.element.content[*]", "none": "$.nope"}'
         )
-        assert map_result(RESPONSE, headers, UnavailableFeel()) == {"r": "k", "items": [1, 2], "none": None}
+        assert map_result(RESPONSE, headers, FeelEngine()) == {"r": "k", "items": [1, 2], "none": None}
 
     @pytest.mark.parametrize("expression", ["not json", '["$.a"]', '{"a": 1}', '{"a": "$[?"}'])
     def test_invalid_mapping_is_an_input_error(self, expression: str) -> None:
         with pytest.raises(InputError) as info:
-            map_result(RESPONSE, JobHeaders(result_expression=expression), UnavailableFeel())
+            map_result(RESPONSE, JobHeaders(result_expression=expression), FeelEngine())
         assert "resultExpression" in info.value.message
 
-    def test_feel_is_refused_clearly_until_supported(self) -> None:
+    def test_feel_sees_fields_top_level_and_as_response(self) -> None:
+        headers = JobHeaders(result_variable="r", result_expression="={link: link, k: response.key, r: 1}")
+        assert map_result(RESPONSE, headers, FeelEngine()) == {"r": 1, "link": "https://x/k", "k": "k"}
+
+    def test_feel_null_result_adds_nothing(self) -> None:
+        assert map_result(RESPONSE, JobHeaders(result_expression="=null"), FeelEngine()) == {}
+
+    def test_feel_result_must_be_a_context(self) -> None:
+        with pytest.raises(InputError, match="must return a context"):
+            map_result(RESPONSE, JobHeaders(result_expression="=[1, 2]"), FeelEngine())
+
+    def test_feel_syntax_error_quotes_the_expression(self) -> None:
         with pytest.raises(InputError) as info:
-            map_result(RESPONSE, JobHeaders(result_expression="={link: link}"), UnavailableFeel())
-        assert info.value.code == "FEEL_UNSUPPORTED"
+            map_result(RESPONSE, JobHeaders(result_expression="={link: }"), FeelEngine())
+        assert info.value.code == "INVALID_EXPRESSION" and "{link: }" in info.value.message
 
     def test_feel_engine_sees_fields_top_level_and_as_response(self) -> None:
         seen: dict[str, Any] = {}
@@ -80,7 +92,7 @@ class TestResultMapping:
     def test_output_size_guard(self) -> None:
         big = {"blob": "x" * (MAX_OUTPUT_BYTES + 1)}
         with pytest.raises(InputError, match="over the limit"):
-            map_result(big, JobHeaders(result_variable="r"), UnavailableFeel())
+            map_result(big, JobHeaders(result_variable="r"), FeelEngine())
 
 
 class TestErrorExpressionValues:

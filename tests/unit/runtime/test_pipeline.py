@@ -111,15 +111,26 @@ class TestFailures:
         assert isinstance(outcome, Fail) and outcome.retries == 2
         assert "RuntimeError" in outcome.message and "tok-3141592653" not in outcome.message
 
-    async def test_error_expression_without_feel_support_is_an_incident(self, executor: BlockingExecutor) -> None:
+    async def test_error_expression_turns_failure_into_bpmn_error(self, executor: BlockingExecutor) -> None:
+        expression = '=if error.code = "Rejected" then bpmnError("REJECTED", error.message, {why: "auth"}) else null'
         outcome = await make_pipeline(executor).run(
-            job({}, {"errorExpression": '=bpmnError("X", "y")'}), TaskSpec("t", (), echo)
+            job({"token": "{{secrets.TOKEN}}"}, {"errorExpression": expression}), TaskSpec("t", (), fail_with_secret)
         )
-        assert (
-            isinstance(outcome, Fail)
-            and outcome.retries == 0
-            and outcome.variables["error"]["code"] == "FEEL_UNSUPPORTED"
+        assert isinstance(outcome, Throw) and outcome.code == "REJECTED" and outcome.variables == {"why": "auth"}
+        assert "tok-3141592653" not in outcome.message
+
+    async def test_job_error_with_retries_and_backoff(self, executor: BlockingExecutor) -> None:
+        expression = '=jobError("custom: " + error.code, {}, job.retries - 2, duration("PT1M"))'
+        outcome = await make_pipeline(executor).run(
+            job({"token": "x"}, {"errorExpression": expression}), TaskSpec("t", (), fail_with_secret)
         )
+        assert isinstance(outcome, Fail) and (outcome.retries, outcome.retry_backoff_ms) == (1, 60_000)
+        assert outcome.message == "custom: Rejected"
+
+    async def test_malformed_error_expression_fails_with_retries_zero(self, executor: BlockingExecutor) -> None:
+        outcome = await make_pipeline(executor).run(job({}, {"errorExpression": "=if then"}), TaskSpec("t", (), echo))
+        assert isinstance(outcome, Fail) and outcome.retries == 0
+        assert outcome.variables["error"]["code"] == "INVALID_EXPRESSION"
 
 
 class TestErrorExpressionSeam:

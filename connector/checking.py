@@ -1,0 +1,95 @@
+"""``s3-connector check``: prove that credentials can use a bucket, before any process does.
+
+The credentials and endpoint come in the same shape as a job's variables (``authentication``,
+``configuration``, ``awsCredential``, with ``{{secrets.NAME}}`` resolved as the worker would),
+or, when none are given, from the worker's own default chain. The operator runs this, so the
+job-level policy (endpoint allow-list, default-chain refusal) does not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, replace
+from typing import Any
+
+from connector.actions.camunda import resolve_target
+from connector.actions.clients import client_spec
+from connector.actions.models import BucketName
+from connector.actions.registry import s3_policy
+from connector.errors import InputError
+from connector.runtime.secrets import Redactor, substitute_secrets
+from connector.s3.check import CheckStep, run_check
+from connector.s3.client import ClientCache
+from connector.s3.errors import map_s3_error
+from connector.settings import WorkerSettings
+
+__all__ = ["check_bucket", "report_json", "report_text"]
+
+
+def check_bucket(
+    settings: WorkerSettings,
+    environ: Mapping[str, str],
+    *,
+    bucket: str,
+    variables: Mapping[str, Any],
+    prefix: str = "",
+    include_list: bool = False,
+) -> list[CheckStep]:
+    """Run the challenge-object check.
+
+    Raises:
+        InputError: invalid bucket name or credentials/configuration input.
+        ConnectorError: the client could not be built (e.g. AssumeRole refused).
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from connector.app import build_secrets
+
+    try:
+        TypeAdapter(BucketName).validate_python(bucket)
+    except ValidationError as exc:
+        raise InputError(f"--bucket: {exc.errors()[0]['msg']}", code="INVALID_INPUT") from None
+    resolved, _ = substitute_secrets(dict(variables), build_secrets(settings, environ))
+    if "authentication" not in resolved and "awsCredential" not in resolved:
+        resolved["authentication"] = {"type": "defaultCredentialsChain"}
+    target = resolve_target(resolved)
+    policy = replace(
+        s3_policy(settings),
+        allow_default_credentials=True,
+        allowed_endpoints=(target.endpoint,) if target.endpoint else (),
+    )
+    spec = client_spec(target, policy)
+    try:
+        client = ClientCache(default_region=settings.aws_region).get(spec)
+    except Exception as exc:  # botocore errors while building (e.g. STS); mapped once here
+        raise map_s3_error(exc, operation="AssumeRole" if spec.assume_role else "CreateClient", bucket=bucket) from exc
+    return run_check(client, bucket=bucket, prefix=prefix, include_list=include_list)
+
+
+def report_text(bucket: str, steps: list[CheckStep], redact: Redactor) -> str:
+    lines = [f"Permission check on bucket '{bucket}':"]
+    for step in steps:
+        status = "ok" if step.ok else f"FAILED ({step.code})"
+        lines.append(f"  {step.name:<7} {step.iam_action:<16} {status}")
+        if not step.ok and step.code != "SKIPPED":
+            lines.append(f"          {redact(step.message or '')}")
+            lines.append(
+                f"          -> grant {step.iam_action} on arn:aws:s3:::{bucket}"
+                + ("" if step.iam_action == "s3:ListBucket" else "/*")
+            )
+    put, delete = steps[0], steps[-1]
+    if put.ok and not delete.ok:
+        lines.append(
+            "  The challenge object could not be removed: delete it by hand (its key is in the message above)."
+        )
+    verdict = "all permissions work" if all(s.ok for s in steps) else "some permissions are missing"
+    lines.append(f"Result: {verdict}.")
+    return "\n".join(lines)
+
+
+def report_json(bucket: str, steps: list[CheckStep], redact: Redactor) -> dict[str, Any]:
+    return {
+        "bucket": bucket,
+        "ok": all(step.ok for step in steps),
+        "steps": [{**asdict(step), "message": redact(step.message) if step.message else None} for step in steps],
+    }
