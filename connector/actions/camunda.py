@@ -1,8 +1,8 @@
 """Camunda's AWS S3 template shapes (v1..v6 and the hybrid one) mapped onto our inputs.
 
 - v6's ``awsCredential`` = ``{authentication, region}`` takes precedence over the inline
-  ``authentication`` and ``configuration.region``; the endpoint still comes from
-  ``configuration.endpoint``.
+  ``authentication``; the endpoint still comes from ``configuration.endpoint``, and v8's
+  region override (``configuration.region`` beside a credential) wins over its region.
 - Templates v3..v6 send ``action.document = null`` (their FEEL composer reads the helper
   inputs by bare names while they are nested under ``action``); we rebuild the document from
   ``action.action_document_*`` exactly as the fixed composer (template v7) does.
@@ -50,8 +50,10 @@ def resolve_target(variables: Mapping[str, Any]) -> S3Target:
     configuration = bind(Configuration, variables.get("configuration") or {}, "configuration")
     if variables.get("awsCredential") is not None:
         credential = bind(AwsCredential, variables["awsCredential"], "awsCredential")
-        target = S3Target(credential.authentication, credential.region, configuration.endpoint, configuration)
-        region_field = "awsCredential.region"
+        # Template v8's "region override" writes configuration.region beside the credential.
+        region = configuration.region or credential.region
+        target = S3Target(credential.authentication, region, configuration.endpoint, configuration)
+        region_field = "configuration.region" if configuration.region else "awsCredential.region"
     else:
         authentication = bind(Authentication, variables.get("authentication"), "authentication")
         target = S3Target(authentication, configuration.region, configuration.endpoint, configuration)

@@ -52,7 +52,7 @@ class TestTemplateShapes:
         target = resolve_target(
             {
                 "authentication": {"accessKey": "inline", "secretKey": "inline"},
-                "configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:9000"},
+                "configuration": {"endpoint": "http://127.0.0.1:9000"},
                 "awsCredential": {"authentication": AUTH, "region": "eu-west-1"},
             }
         )
@@ -190,3 +190,10 @@ class TestRegions:
 class TestAutoReturnFormat:
     def test_auto_choice_types_by_content_type(self) -> None:
         assert download_format({"documentReturnFormat": {"choice": "AUTO"}}, {"asFile": True}).mode == "AUTO"
+
+
+class TestV8RegionOverride:
+    def test_configuration_region_overrides_the_credential_region(self) -> None:
+        target = resolve_target({"awsCredential": {"authentication": AUTH, "region": "eu-west-1"},
+                                 "configuration": {"region": "ap-south-1"}})
+        assert target.region == "ap-south-1"
