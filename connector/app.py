@@ -140,10 +140,6 @@ async def invoke_job(
     return result
 
 
-def served_task_types(settings: WorkerSettings) -> list[str]:
-    return [spec.task_type for spec in build_task_specs(settings)]
-
-
 def _startup_line(
     settings: WorkerSettings, specs: list[TaskSpec], health_port: int | None, store: DocumentStore | None
 ) -> str:

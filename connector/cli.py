@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from connector import __version__
-from connector.app import ConfigurationError, invoke_job, run_worker, served_task_types, setup_logging
+from connector.app import ConfigurationError, invoke_job, run_worker, setup_logging
 from connector.settings import WorkerSettings
 
 __all__ = ["main"]
@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("worker", help="run the job worker until SIGTERM/SIGINT (configured by environment)")
     invoke = commands.add_parser("invoke", help="run one job through the worker's pipeline and print the outcome")
-    invoke.add_argument("--task-type", default=None, help="task type (default: the Camunda-compatible one)")
+    invoke.add_argument(
+        "--task-type", default=None, help="task type (default: the first served, normally the Camunda-compatible one)"
+    )
     invoke.add_argument("--variables", default="{}", help="job variables: JSON, @file, file path or -")
     invoke.add_argument("--headers", default="{}", help="task headers: JSON, @file or file path")
     invoke.add_argument("--retries", type=int, default=3, help="the job's retries before this attempt (3)")
@@ -87,13 +89,10 @@ def _settings() -> WorkerSettings:
 
 
 def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
-    task_type = args.task_type or settings.task_type_camunda
-    if task_type not in served_task_types(settings):
-        print(
-            f"s3-connector: unknown task type {task_type!r}; served: {', '.join(served_task_types(settings))}",
-            file=sys.stderr,
-        )
-        return 2
+    served = settings.served_task_types
+    task_type = args.task_type or served[0]
+    if task_type not in served:
+        raise UsageError(f"unknown task type {task_type!r}; served: {', '.join(served)}")
     variables = _json_argument(args.variables, "variables")
     headers = _json_argument(args.headers, "headers")
     result = asyncio.run(

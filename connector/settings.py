@@ -46,6 +46,9 @@ class WorkerSettings(BaseSettings):
     token_audience: str | None = Field(
         None, validation_alias=AliasChoices("CAMUNDA_TOKEN_AUDIENCE", "ZEEBE_TOKEN_AUDIENCE", "token_audience")
     )
+    token_scope: str | None = Field(
+        None, validation_alias=AliasChoices("ZEEBE_TOKEN_SCOPE", "CAMUNDA_TOKEN_SCOPE", "token_scope")
+    )
     cluster_id: str | None = Field(None, validation_alias=AliasChoices("CAMUNDA_CLUSTER_ID", "cluster_id"))
     cluster_region: str | None = Field(None, validation_alias=AliasChoices("CAMUNDA_CLUSTER_REGION", "cluster_region"))
     ca_certificate_path: Path | None = Field(
@@ -122,20 +125,27 @@ class WorkerSettings(BaseSettings):
 
     @field_validator("task_type_camunda", "task_type_upload", "task_type_download", "task_type_delete")
     @classmethod
-    def _task_type_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a task type must not be blank")
+    def _task_type_trimmed(cls, value: str) -> str:
+        # An empty name switches that task type off (e.g. serve only io.camunda:aws-s3:1).
         return value.strip()
 
     @model_validator(mode="after")
     def _backoff_bounds(self) -> WorkerSettings:
         if self.gateway_retry_max_ms < self.gateway_retry_initial_ms:
             raise ValueError("S3_CONNECTOR_GATEWAY_RETRY_MAX_MS must be >= S3_CONNECTOR_GATEWAY_RETRY_INITIAL_MS")
+        if not self.served_task_types:
+            raise ValueError("every S3_CONNECTOR_TASK_TYPE_* is empty: the worker would serve nothing")
         return self
 
     @property
+    def served_task_types(self) -> tuple[str, ...]:
+        names = (self.task_type_camunda, self.task_type_upload, self.task_type_download, self.task_type_delete)
+        return tuple(name for name in names if name)
+
+    @property
     def effective_thread_pool_size(self) -> int:
-        return self.thread_pool_size or self.max_running_jobs
+        # max_running_jobs applies per task type, and all served types share the pool.
+        return self.thread_pool_size or self.max_running_jobs * len(self.served_task_types)
 
     @property
     def allowed_endpoint_list(self) -> tuple[str, ...]:

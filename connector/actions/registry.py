@@ -70,9 +70,10 @@ def build_actions(settings: WorkerSettings, store: DocumentStore | None = None) 
 def build_task_specs(settings: WorkerSettings, actions: S3Actions | None = None) -> list[TaskSpec]:
     """One ``TaskSpec`` per served task type, each fetching only the variables it reads."""
     actions = actions or build_actions(settings)
-    return [
+    specs = [
         TaskSpec(settings.task_type_camunda, CAMUNDA_VARIABLES, actions.camunda),
         TaskSpec(settings.task_type_upload, _COMMON, actions.upload),
         TaskSpec(settings.task_type_download, (*_COMMON, "documentReturnFormat"), actions.download),
         TaskSpec(settings.task_type_delete, _COMMON, actions.delete),
     ]
+    return [spec for spec in specs if spec.task_type]

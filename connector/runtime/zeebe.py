@@ -75,7 +75,7 @@ def create_channel(settings: WorkerSettings) -> grpc.aio.Channel:
             client_id=settings.client_id,
             client_secret=settings.client_secret.get_secret_value(),
             authorization_server=oauth_url,
-            scope=None,
+            scope=settings.token_scope,
             audience=settings.token_audience or "zeebe.camunda.io",
             channel_credentials=grpc.ssl_channel_credentials(root_certificates=root_certs),
             channel_options=_CHANNEL_OPTIONS,

@@ -23,7 +23,8 @@ class TestDefaults:
         settings = WorkerSettings()
         assert settings.zeebe_address == "localhost:26500"
         assert settings.task_type_camunda == "io.camunda:aws-s3:1"
-        assert (settings.max_running_jobs, settings.effective_thread_pool_size) == (32, 32)
+        # The pool is shared by the four task types, each with its own running-jobs limit.
+        assert (settings.max_running_jobs, settings.effective_thread_pool_size) == (32, 128)
         assert settings.secret_prefix == "SECRET_"
         assert settings.allowed_endpoint_list == ()
         assert describe_channel(settings) == "plaintext"
@@ -78,11 +79,27 @@ class TestInvalidSettings:
         [
             ("S3_CONNECTOR_MAX_RUNNING_JOBS", "0"),
             ("S3_CONNECTOR_LOG_FORMAT", "xml"),
-            ("S3_CONNECTOR_TASK_TYPE_CAMUNDA", "  "),
             ("S3_CONNECTOR_GATEWAY_RETRY_MAX_MS", "50"),
         ],
     )
     def test_rejected(self, monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
         monkeypatch.setenv(name, value)
         with pytest.raises(ValidationError):
+            WorkerSettings()
+
+
+class TestTaskTypeSelection:
+    def test_an_empty_name_switches_a_task_type_off(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from connector.actions.registry import build_task_specs
+
+        for name in ("UPLOAD", "DOWNLOAD", "DELETE"):
+            monkeypatch.setenv(f"S3_CONNECTOR_TASK_TYPE_{name}", "")
+        settings = WorkerSettings()
+        assert [spec.task_type for spec in build_task_specs(settings)] == ["io.camunda:aws-s3:1"]
+        assert settings.effective_thread_pool_size == 32
+
+    def test_at_least_one_task_type(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for name in ("CAMUNDA", "UPLOAD", "DOWNLOAD", "DELETE"):
+            monkeypatch.setenv(f"S3_CONNECTOR_TASK_TYPE_{name}", " ")
+        with pytest.raises(ValidationError, match="serve nothing"):
             WorkerSettings()
