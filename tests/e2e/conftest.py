@@ -4,12 +4,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from tests.e2e.worker_process import WorkerProcess
 from tests.fakes.gateway import GatewayServer
+from tests.fakes.moto_http import admin_client, moto_server
 
 BUCKET = "e2e-bucket"
 ACCESS_KEY = "AKIAE2EEXAMPLE"
@@ -19,22 +18,13 @@ SECRET_VALUE = "Zq7-e2e-SECRET-value-9xK"
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
-    ).create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
+    with moto_server(BUCKET) as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
 def s3(s3_endpoint: str) -> Any:
-    return boto3.client(
-        "s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
-    )
+    return admin_client(s3_endpoint)
 
 
 @pytest.fixture

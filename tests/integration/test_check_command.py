@@ -9,24 +9,17 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+
+from tests.fakes.moto_http import admin_client, moto_server
 
 BUCKET = "check-bucket"
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    boto3.client(
-        "s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
-    ).create_bucket(Bucket=BUCKET)
-    yield url
-    server.stop()
+    with moto_server(BUCKET) as url:
+        yield url
 
 
 def check(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -62,9 +55,7 @@ class TestCheck:
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
         assert report["ok"] and [s["name"] for s in report["steps"]] == ["put", "head", "get", "list", "delete"]
-        s3 = boto3.client(
-            "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
-        )
+        s3 = admin_client(endpoint)
         assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
         assert "check-secret-value" not in result.stdout + result.stderr
 
@@ -76,9 +67,7 @@ class TestCheck:
         assert "get     s3:GetObject     FAILED (AccessDenied)" in result.stdout
         assert "grant s3:DeleteObject on arn:aws:s3:::check-bucket/*" in result.stdout
         assert "could not be removed" in result.stdout and "some permissions are missing" in result.stdout
-        s3 = boto3.client(
-            "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
-        )
+        s3 = admin_client(endpoint)
         for item in s3.list_objects_v2(Bucket=BUCKET, Prefix="anon/").get("Contents", []):
             s3.delete_object(Bucket=BUCKET, Key=item["Key"])
 
