@@ -194,6 +194,10 @@ class TestAutoReturnFormat:
 
 class TestV8RegionOverride:
     def test_configuration_region_overrides_the_credential_region(self) -> None:
-        target = resolve_target({"awsCredential": {"authentication": AUTH, "region": "eu-west-1"},
-                                 "configuration": {"region": "ap-south-1"}})
+        target = resolve_target(
+            {
+                "awsCredential": {"authentication": AUTH, "region": "eu-west-1"},
+                "configuration": {"region": "ap-south-1"},
+            }
+        )
         assert target.region == "ap-south-1"
