@@ -1,9 +1,11 @@
 """The compiler for function invocations: ``f(1)``, ``upper case(s)``, ``ctx.f(x: 1)``.
 
 A name is looked up first among the variables (a context entry holding a ``function(..)``),
-then among the built-ins. Like Camunda: an unknown function, or arguments that fit no overload,
-yield null; a failure inside a connector function or ``assert`` fails the evaluation; and a
-qualified invocation (``ctx.f()``) whose context or function is missing fails too.
+then among the built-ins. Like Camunda: arguments that fit no overload yield null; a failure
+inside a connector function or ``assert`` fails the evaluation; and a qualified invocation
+(``ctx.f()``) whose context or function is missing fails too. Unlike Camunda, a name that is
+no function at all fails the evaluation (Camunda returns null), so a typo cannot silently
+disable an error expression.
 """
 
 from __future__ import annotations
@@ -61,16 +63,20 @@ def _fits(function: Any, count: int | None, names: list[str] | None) -> bool:
 
 def _by_name(name: str, count: int | None, names: list[str] | None, arguments: Any) -> Evaluator:
     builtin = select(BUILTINS.get(name, ()), count, names)
+    known = name in BUILTINS
     unsupported = name in UNSUPPORTED
 
     def run(scope: Scope) -> Any:
-        function = scope.lookup(name)
-        if not _fits(function, count, names):
-            function = builtin
+        variable = scope.lookup(name)
+        function = variable if _fits(variable, count, names) else builtin
         if function is None:
             if unsupported:
                 raise FeelFailure(f"the FEEL function '{name}' is not supported by this worker")
-            return None  # Camunda: no such function -> null
+            if not known and type(variable) is not FeelFunction:
+                # Camunda yields null here; a typo such as bpmError(...) would then skip the
+                # process's error handling without a trace, so the worker fails loudly instead.
+                raise FeelFailure(f"no function named '{name}'")
+            return None  # Camunda: a known function whose parameters do not fit -> null
         return _apply(function, *arguments(scope))
 
     return run

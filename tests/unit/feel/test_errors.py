@@ -109,6 +109,23 @@ class TestEvaluationFailures:
         assert "more than" in error_of("for x in 1..100000000000 return x").message
 
 
+class TestUnknownFunctionsFail:
+    """A deliberate difference from Camunda (which yields null): a typo in a function name
+    must not silently turn an error expression into "no error"."""
+
+    @pytest.mark.parametrize("expression", ["f()", "camel case(x)", "unknown(1, 2)", 'bpmError("NOT_FOUND", "m")'])
+    def test_fails_naming_the_function(self, expression: str) -> None:
+        with pytest.raises(InputError) as info:
+            ENGINE.evaluate(expression, {"x": "a variable"})
+        assert "no function named" in info.value.message and "line 1" in info.value.message
+
+    def test_a_known_function_with_wrong_parameters_is_still_null(self) -> None:
+        assert ENGINE.evaluate('string length("a", "b")', {}) is None
+
+    def test_a_function_held_by_a_variable_is_not_unknown(self) -> None:
+        assert ENGINE.evaluate("{f: function(x) x + 1, r: f(1)}.r", {}) == 2
+
+
 class TestNullInsteadOfFailure:
     """Camunda yields null (with a warning) for these; so does this engine."""
 
@@ -121,8 +138,6 @@ class TestNullInsteadOfFailure:
             "1 / 0",
             '1 < "a"',
             "{}.missing",
-            "camel case(x)",
-            "unknown(1, 2)",
             "upper case(1)",
             'string length("a", "b")',
             'matches("a", "(")',
