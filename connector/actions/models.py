@@ -128,8 +128,9 @@ class AwsCredential(_Input):
     region: Region = None
 
 
-VersionId = Annotated[str | None, BeforeValidator(_blank_to_none), Field(max_length=1024)]
-ShortText = Annotated[str | None, BeforeValidator(_blank_to_none), Field(max_length=1024)]
+# The length limit sits on the str branch: on the union it would also be applied to None.
+VersionId = Annotated[Annotated[str, Field(max_length=1024)] | None, BeforeValidator(_blank_to_none)]
+ShortText = Annotated[Annotated[str, Field(max_length=1024)] | None, BeforeValidator(_blank_to_none)]
 StorageClass = Literal[
     "STANDARD",
     "REDUCED_REDUNDANCY",
@@ -205,7 +206,9 @@ class DownloadAction(_Input):
     documentCustomProperties: dict[str, Any] | None = None
     # Also create a link to the new document, valid this long (ISO-8601).
     documentLinkTimeToLive: ShortText = None
-    range: Annotated[str | None, BeforeValidator(_blank_to_none), Field(pattern=r"^bytes=(\d+-\d*|-\d+)$")] = None
+    range: Annotated[
+        Annotated[str, Field(pattern=r"^bytes=(\d+-\d*|-\d+)$")] | None, BeforeValidator(_blank_to_none)
+    ] = None
 
 
 class DeleteAction(_Input):

@@ -201,3 +201,14 @@ class TestV8RegionOverride:
             }
         )
         assert target.region == "ap-south-1"
+
+
+class TestBlankOptionalText:
+    def test_blank_optional_text_is_absent_not_a_crash(self) -> None:
+        action = bind(UploadAction, {"bucket": "my-bucket", "contentType": "  ", "kmsKeyId": ""}, "action")
+        assert action.contentType is None and action.kmsKeyId is None
+        assert bind(DownloadAction, {"bucket": "my-bucket", "key": "k", "versionId": ""}, "action").versionId is None
+
+    def test_overlong_text_names_the_field(self) -> None:
+        with pytest.raises(InputError, match=r"action\.cacheControl"):
+            bind(UploadAction, {"bucket": "my-bucket", "cacheControl": "x" * 2000}, "action")
