@@ -14,6 +14,7 @@ import contextlib
 import functools
 import logging
 import random
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,7 +46,8 @@ _CHANNEL_OPTIONS = (
     ("grpc.min_reconnect_backoff_ms", 200),
     ("grpc.max_reconnect_backoff_ms", 5_000),
 )
-_COMMAND_ATTEMPTS = 3
+# Upper bound on reporting attempts; the job's deadline usually ends the retries first.
+_MAX_COMMAND_ATTEMPTS = 60
 
 
 def describe_channel(settings: WorkerSettings) -> str:
@@ -218,15 +220,24 @@ class ZeebeRuntime:
             headers=job.custom_headers,
         )
 
+        deadline_ms = job.deadline
+
         async def extend_timeout(timeout_ms: int) -> None:
+            nonlocal deadline_ms
             await self._adapter.update_job_timeout(job.key, timeout_ms)
+            deadline_ms = max(deadline_ms, int(time.time() * 1000) + timeout_ms)
 
         outcome = await self._pipeline.run(context, spec, extend_timeout)
         _log_outcome(job, outcome)
-        await self._apply(job.key, outcome)
+        await self._apply(job.key, outcome, deadline_ms)
 
-    async def _apply(self, job_key: int, outcome: Outcome) -> None:
-        for attempt in range(1, _COMMAND_ATTEMPTS + 1):
+    async def _apply(self, job_key: int, outcome: Outcome, deadline_ms: int) -> None:
+        """Report the outcome, retrying through gateway hiccups for as long as the job is still
+        locked to us: after its deadline Zeebe hands it out again anyway, and the work done
+        (an uploaded object) would only be repeated."""
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 await self._send(job_key, outcome)
                 return
@@ -237,7 +248,8 @@ class ZeebeRuntime:
                 )
                 return
             except (PyZeebeError, grpc.aio.AioRpcError) as exc:
-                if attempt == _COMMAND_ATTEMPTS:
+                delay_ms = backoff_delay_ms(attempt, initial_ms=200, max_ms=5_000, rand=random.random)
+                if attempt >= _MAX_COMMAND_ATTEMPTS or time.time() * 1000 + delay_ms >= deadline_ms:
                     logger.error(
                         "Could not report job %s to the gateway after %d attempts (%s); Zeebe will "
                         "hand it out again after its timeout",
@@ -246,7 +258,10 @@ class ZeebeRuntime:
                         _grpc_detail(exc),
                     )
                     return
-                await asyncio.sleep(0.2 * attempt)
+                logger.warning(
+                    "Reporting job %s failed (%s); retrying in %.1fs", job_key, _grpc_detail(exc), delay_ms / 1000
+                )
+                await asyncio.sleep(delay_ms / 1000)
 
     async def _send(self, job_key: int, outcome: Outcome) -> None:
         if isinstance(outcome, Complete):

@@ -231,6 +231,25 @@ class TestLifecycle:
         assert outcome.kind == "complete", outcome
         assert worker.terminate() == 0
 
+    def test_outcome_survives_a_gateway_outage_during_the_job(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str, s3: Any
+    ) -> None:
+        with DelayingProxy(s3_endpoint, delay_s=1.5) as slow_s3:
+            worker = start_worker(allowed_endpoints=slow_s3.url)
+            variables = {
+                **s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "outage/during.txt", "document": "kept"}),
+                "configuration": {"region": "us-east-1", "endpoint": slow_s3.url},
+            }
+            key = gateway.gateway.create_job("s3-connector:upload:1", variables)
+            gateway.gateway.wait_for_activation(key, timeout_s=10)
+            gateway.stop()
+            # The upload finishes while the gateway is away; reporting it must wait, not give up.
+            worker.wait_for_log(r"Reporting job \d+ failed", timeout_s=20)
+            gateway.restart()
+            assert gateway.gateway.wait_for_outcome(key, timeout_s=30).kind == "complete"
+        assert s3.get_object(Bucket=BUCKET, Key="outage/during.txt")["Body"].read() == b"kept"
+        assert worker.terminate() == 0
+
     def test_gateway_unreachable_at_start_then_appears(
         self, s3_endpoint: str, start_worker: StartWorker, gateway: GatewayServer
     ) -> None:
