@@ -57,19 +57,47 @@ class RecordingServer(_Server):
         return self
 
 
-class DelayingProxy(_Server):
-    """Forwards every request to ``target`` (a loopback URL) after ``delay_s``."""
+_SLOW_DOWN = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
+    b"<Message>Please reduce your request rate.</Message><RequestId>FAULT</RequestId></Error>"
+)
 
-    def __init__(self, target: str, delay_s: float, host: str = "127.0.0.1") -> None:
+
+class DelayingProxy(_Server):
+    """Forwards every request to ``target`` (a loopback URL) after ``delay_s``.
+
+    With ``throttle_first`` it answers that many requests itself with S3's
+    ``503 SlowDown``, as S3 does under load; ``throttled`` counts them.
+    """
+
+    def __init__(self, target: str, delay_s: float = 0.0, host: str = "127.0.0.1", throttle_first: int = 0) -> None:
         parts = urlsplit(target)
         target_host, target_port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.throttled = 0
+        proxy = self
+        lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def _throttle(self) -> bool:
+                with lock:
+                    if proxy.throttled >= throttle_first:
+                        return False
+                    proxy.throttled += 1
+                self.send_response(503)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("x-amz-request-id", "FAULT")  # S3 sends the id as a header too
+                self.send_header("Content-Length", str(len(_SLOW_DOWN)))
+                self.end_headers()
+                self.wfile.write(_SLOW_DOWN)
+                return True
+
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
+                if self._throttle():
+                    return
                 time.sleep(delay_s)
                 upstream = http.client.HTTPConnection(target_host, target_port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
