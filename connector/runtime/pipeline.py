@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -111,9 +112,12 @@ class Pipeline:
         except ConnectorError as exc:
             error = exc
         except Exception as exc:  # a bug must fail the job visibly, not kill the worker
-            logger.exception("Unexpected error in job %s (%s)", job.key, spec.task_type)
+            # A foreign exception's text may quote an input value (a credential given inline,
+            # which no redactor knows), so it goes only to the log, masked, never to Zeebe.
+            trace = redact("".join(traceback.format_exception(exc)))
+            logger.error("Unexpected error in job %s (%s):\n%s", job.key, spec.task_type, trace)
             error = ConnectorError(
-                f"Unexpected {type(exc).__name__} in the connector: {redact(str(exc))}", code="INTERNAL_ERROR"
+                f"Unexpected {type(exc).__name__} in the connector (details in the worker's log)", code="INTERNAL_ERROR"
             )
         try:
             decision = self._error_decision(headers, job, response, output, error, redact)
