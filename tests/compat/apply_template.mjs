@@ -8,6 +8,8 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
+import { LONE_TASK_DIAGRAM } from '../templates/lone-task.mjs';
+
 const require = createRequire(new URL('../../tools/package.json', import.meta.url));
 const templatesPath = require.resolve(
   '@camunda/connectors-element-templates/src/element-templates/aws-s3-outbound-connector.json'
@@ -47,20 +49,5 @@ function resolveIsEmpty(properties, values) {
   });
 }
 
-const diagram = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="Process_1" isExecutable="true">
-    <bpmn:serviceTask id="Task_1" name="S3" />
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="BPMNDiagram_1">
-    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="Process_1">
-      <bpmndi:BPMNShape id="Task_1_di" bpmnElement="Task_1">
-        <dc:Bounds x="100" y="100" width="100" height="80" />
-      </bpmndi:BPMNShape>
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>`;
 
-process.stdout.write(await applyTemplate(diagram, JSON.stringify(template), 'Task_1'));
+process.stdout.write(await applyTemplate(LONE_TASK_DIAGRAM, JSON.stringify(template), 'Task_1'));
