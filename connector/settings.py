@@ -100,6 +100,7 @@ class WorkerSettings(BaseSettings):
         None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION", "aws_region")
     )
     allowed_endpoints: str = ""
+    allowed_buckets: str = ""
     allow_default_credentials: bool = False
     inline_content_max_bytes: int = Field(1_572_864, ge=1)
     s3_connect_timeout_s: float = Field(10.0, gt=0)
@@ -150,6 +151,10 @@ class WorkerSettings(BaseSettings):
     @property
     def allowed_endpoint_list(self) -> tuple[str, ...]:
         return tuple(item.strip() for item in self.allowed_endpoints.split(",") if item.strip())
+
+    @property
+    def allowed_bucket_list(self) -> tuple[str, ...]:
+        return tuple(item.strip() for item in self.allowed_buckets.split(",") if item.strip())
 
     @property
     def allowed_url_host_list(self) -> tuple[str, ...]:

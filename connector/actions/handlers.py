@@ -76,6 +76,7 @@ class S3Actions:
     async def upload(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         raw_action = _action(variables)
         action = bind(UploadAction, raw_action, "action")
+        self._policy.check_bucket(action.bucket)
         expiry_s = _presign_seconds(action.presignedLinkExpiry)
         spec = client_spec(resolve_target(variables), self._policy)
         document = repaired_document(raw_action)
@@ -128,6 +129,7 @@ class S3Actions:
     async def download(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         raw_action = _action(variables)
         action = bind(DownloadAction, raw_action, "action")
+        self._policy.check_bucket(action.bucket)
         fmt = download_format(variables, raw_action)
         ttl_ms = _duration_ms(action.documentTimeToLive, "action.documentTimeToLive")
         link_ttl_ms = _duration_ms(action.documentLinkTimeToLive, "action.documentLinkTimeToLive")
@@ -191,6 +193,7 @@ class S3Actions:
 
     async def delete(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         action = bind(DeleteAction, _action(variables), "action")
+        self._policy.check_bucket(action.bucket)
         spec = client_spec(resolve_target(variables), self._policy)
         client = await self._client(ctx, spec, action.bucket)
         result = await ctx.executor.run(

@@ -6,6 +6,7 @@ honoured only when the operator allowed it; the operator's own default endpoint 
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -33,6 +34,19 @@ class S3Policy:
     multipart_threshold_bytes: int = 8 * 1024 * 1024
     multipart_part_size_bytes: int = 8 * 1024 * 1024
     external_max_bytes: int = 5 * 1024**3
+    # Empty: any bucket. Otherwise bucket names or fnmatch patterns such as "invoices-*".
+    allowed_buckets: tuple[str, ...] = ()
+
+    def check_bucket(self, bucket: str) -> None:
+        """Raises:
+        InputError: ``BUCKET_NOT_ALLOWED`` naming ``action.bucket`` and the setting.
+        """
+        if self.allowed_buckets and not any(fnmatch.fnmatchcase(bucket, rule) for rule in self.allowed_buckets):
+            raise InputError(
+                f"action.bucket '{bucket}' is not allowed by this worker: the operator limits jobs to the buckets "
+                "in S3_CONNECTOR_ALLOWED_BUCKETS",
+                code="BUCKET_NOT_ALLOWED",
+            )
 
     def check_endpoint(self, endpoint: str | None) -> None:
         """Raises:

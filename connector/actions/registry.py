@@ -41,6 +41,7 @@ def s3_policy(settings: WorkerSettings) -> S3Policy:
         multipart_threshold_bytes=settings.multipart_threshold_bytes,
         multipart_part_size_bytes=settings.multipart_part_size_bytes,
         external_max_bytes=settings.external_max_bytes,
+        allowed_buckets=settings.allowed_bucket_list,
     )
 
 

@@ -298,3 +298,32 @@ class TestInlineUploads:
         with pytest.raises(InputError, match="S3_CONNECTOR_INLINE_UPLOAD_MAX_BYTES"):
             async with sources.open("12345"):
                 pass
+
+
+class TestBucketAllowList:
+    async def test_only_allowed_buckets_are_touched(self, s3: Any) -> None:
+        executor = BlockingExecutor(max_workers=1)
+        try:
+            actions = S3Actions(policy=S3Policy(allowed_buckets=("unit-*",)), clients=ClientCache())
+            pipeline = Pipeline(secrets=EnvironmentSecrets({"SECRET_S3_SECRET": SECRET}), executor=executor)
+
+            async def delete(bucket: str) -> Any:
+                job = JobContext(
+                    key=1,
+                    task_type="d",
+                    retries=3,
+                    headers={},
+                    variables={**BASE, "action": {"bucket": bucket, "key": "k"}},
+                )
+                return await pipeline.run(job, TaskSpec("d", (), actions.delete))
+
+            assert isinstance(await delete(BUCKET), Complete)
+            s3.create_bucket(Bucket="other-bucket")
+            s3.put_object(Bucket="other-bucket", Key="k", Body=b"stays")
+            refused = await delete("other-bucket")
+            assert isinstance(refused, Fail) and refused.retries == 0
+            assert refused.variables["error"]["code"] == "BUCKET_NOT_ALLOWED"
+            assert "S3_CONNECTOR_ALLOWED_BUCKETS" in refused.message
+            assert s3.get_object(Bucket="other-bucket", Key="k")["Body"].read() == b"stays"
+        finally:
+            executor.shutdown(wait=True)
