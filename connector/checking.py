@@ -20,7 +20,7 @@ from connector.errors import InputError
 from connector.runtime.secrets import Redactor, substitute_secrets
 from connector.s3.check import CheckStep, run_check
 from connector.s3.client import ClientCache
-from connector.s3.errors import map_s3_error
+from connector.s3.errors import s3_errors
 from connector.settings import WorkerSettings
 
 __all__ = ["check_bucket", "report_json", "report_text"]
@@ -59,10 +59,8 @@ def check_bucket(
         allowed_endpoints=(target.endpoint,) if target.endpoint else (),
     )
     spec = client_spec(target, policy)
-    try:
+    with s3_errors(spec.build_operation, bucket):
         client = ClientCache(default_region=settings.aws_region).get(spec)
-    except Exception as exc:  # botocore errors while building (e.g. STS); mapped once here
-        raise map_s3_error(exc, operation="AssumeRole" if spec.assume_role else "CreateClient", bucket=bucket) from exc
     return run_check(client, bucket=bucket, prefix=prefix, include_list=include_list)
 
 

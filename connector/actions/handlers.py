@@ -11,8 +11,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from connector.actions.binding import bind
 from connector.actions.camunda import discriminator, download_format, repaired_document, resolve_target
 from connector.actions.clients import client_spec
@@ -30,7 +28,7 @@ from connector.runtime.pipeline import HandlerContext
 from connector.runtime.streams import SyncToAsyncChunks
 from connector.s3.client import ClientCache, ClientSpec
 from connector.s3.content import guess_content_type
-from connector.s3.errors import map_s3_error
+from connector.s3.errors import s3_errors
 from connector.s3.links import object_link
 from connector.s3.transfer import delete_object, get_object, open_object, presigned_get_url
 from connector.s3.uploads import MultipartConfig, UploadHooks, UploadOptions, upload_stream
@@ -208,11 +206,8 @@ class S3Actions:
 
     async def _client(self, ctx: HandlerContext, spec: ClientSpec, bucket: str) -> S3Client:
         """The cached client; building one may call STS (assume role), so errors are mapped."""
-        try:
+        with s3_errors(spec.build_operation, bucket):
             return await ctx.executor.run(self._clients.get, spec)
-        except (ClientError, BotoCoreError) as exc:
-            operation = "AssumeRole" if spec.assume_role else "CreateClient"
-            raise map_s3_error(exc, operation=operation, bucket=bucket) from exc
 
 
 _CHUNK_BYTES = 1024 * 1024

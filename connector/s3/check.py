@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from connector.errors import ConnectorError
-from connector.s3.transfer import _mapped
+from connector.s3.errors import s3_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -51,15 +51,15 @@ def run_check(client: S3Client, *, bucket: str, prefix: str = "", include_list: 
     key = f"{prefix}s3-connector-check/{uuid.uuid4()}.txt"
 
     def put() -> None:
-        with _mapped("PutObject", bucket, key):
+        with s3_errors("PutObject", bucket, key):
             client.put_object(Bucket=bucket, Key=key, Body=_BODY, ContentType="text/plain")
 
     def head() -> None:
-        with _mapped("HeadObject", bucket, key):
+        with s3_errors("HeadObject", bucket, key):
             client.head_object(Bucket=bucket, Key=key)
 
     def get() -> None:
-        with _mapped("GetObject", bucket, key):
+        with s3_errors("GetObject", bucket, key):
             body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
         if body != _BODY:
             raise ConnectorError(
@@ -67,13 +67,13 @@ def run_check(client: S3Client, *, bucket: str, prefix: str = "", include_list: 
             )
 
     def listing() -> None:
-        with _mapped("ListObjectsV2", bucket, key):
+        with s3_errors("ListObjectsV2", bucket, key):
             found = client.list_objects_v2(Bucket=bucket, Prefix=key).get("Contents", [])
         if not any(item.get("Key") == key for item in found):
             raise ConnectorError("ListObjectsV2 did not show the challenge object", code="ListMismatch")
 
     def delete() -> None:
-        with _mapped("DeleteObject", bucket, key):
+        with s3_errors("DeleteObject", bucket, key):
             client.delete_object(Bucket=bucket, Key=key)
 
     steps = [_step("put", "s3:PutObject", put)]

@@ -86,6 +86,11 @@ class ClientSpec:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
 
+    @property
+    def build_operation(self) -> str:
+        """What building this client calls first, to name a failure: STS or nothing remote."""
+        return "AssumeRole" if self.assume_role else "CreateClient"
+
 
 def _credentials_key(spec: ClientSpec) -> tuple[Any, ...]:
     role = spec.assume_role.cache_key() if spec.assume_role else None

@@ -16,6 +16,8 @@ never contain request headers or parameters (where credentials live).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +25,7 @@ from botocore import exceptions as bce
 
 from connector.errors import ConnectorError, InputError
 
-__all__ = ["map_s3_error"]
+__all__ = ["map_s3_error", "s3_errors"]
 
 # S3 messages are short; a cap keeps a misbehaving S3-compatible store from flooding the
 # job's error message (Zeebe limits it, and the runtime truncates at 6000 characters anyway).
@@ -181,3 +183,13 @@ def _clip(text: str) -> str:
     if len(text) <= _MAX_S3_MESSAGE_CHARS:
         return text
     return text[: _MAX_S3_MESSAGE_CHARS - 1] + "…"
+
+
+@contextmanager
+def s3_errors(operation: str, bucket: str, key: str | None = None) -> Iterator[None]:
+    """Turn botocore exceptions raised inside the block into ``ConnectorError`` (the one
+    boundary every S3 call in this package goes through)."""
+    try:
+        yield
+    except (bce.ClientError, bce.BotoCoreError) as exc:
+        raise map_s3_error(exc, operation=operation, bucket=bucket, key=key) from exc

@@ -1,8 +1,8 @@
-"""Single-request object operations: put, get (capped) and delete.
+"""Single-request object operations: put, get (capped), streaming get, presign and delete.
 
 Each function is one S3 request and maps every botocore exception through
-:func:`connector.s3.errors.map_s3_error`. Multipart and streaming transfers will replace
-``put_object``/``get_object`` behind the same result types.
+:func:`connector.s3.errors.s3_errors`. Uploads of any size (single PUT or multipart, from a
+stream) are in :mod:`connector.s3.uploads`.
 
 Memory: ``get_object`` holds at most ``max_bytes + 1`` bytes of the body, whatever the
 object's real or declared size.
@@ -10,15 +10,13 @@ object's real or declared size.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError, IncompleteReadError
+from botocore.exceptions import IncompleteReadError
 
 from connector.errors import ConnectorError
-from connector.s3.errors import map_s3_error
+from connector.s3.errors import s3_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -65,16 +63,7 @@ class DeleteResult:
     delete_marker: bool
 
 
-@contextmanager
-def _mapped(operation: str, bucket: str, key: str) -> Iterator[None]:
-    """Turn botocore exceptions raised inside the block into ``ConnectorError``."""
-    try:
-        yield
-    except (ClientError, BotoCoreError) as exc:
-        raise map_s3_error(exc, operation=operation, bucket=bucket, key=key) from exc
-
-
-def _unquote_etag(etag: str | None) -> str | None:
+def unquote_etag(etag: str | None) -> str | None:
     # S3 returns the ETag as a quoted HTTP entity tag; process variables want the bare value.
     return etag.strip('"') if etag else None
 
@@ -95,12 +84,12 @@ def put_object(client: S3Client, *, bucket: str, key: str, body: bytes, content_
     Raises:
         ConnectorError: any S3 or transport failure, mapped by ``map_s3_error``.
     """
-    with _mapped("PutObject", bucket, key):
+    with s3_errors("PutObject", bucket, key):
         if content_type:
             response = client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
         else:
             response = client.put_object(Bucket=bucket, Key=key, Body=body)
-    return PutResult(version_id=response.get("VersionId"), etag=_unquote_etag(response.get("ETag")), size=len(body))
+    return PutResult(version_id=response.get("VersionId"), etag=unquote_etag(response.get("ETag")), size=len(body))
 
 
 def _get_args(bucket: str, key: str, version_id: str | None, byte_range: str | None) -> dict[str, Any]:
@@ -138,7 +127,7 @@ def get_object(
         ConnectorError: ``CONTENT_TOO_LARGE`` (not retryable) when the object is larger than
             ``max_bytes``; any S3 or transport failure, mapped by ``map_s3_error``.
     """
-    with _mapped("GetObject", bucket, key):
+    with s3_errors("GetObject", bucket, key):
         response = client.get_object(**_get_args(bucket, key, version_id, byte_range))
         stream = response["Body"]
         try:
@@ -157,7 +146,7 @@ def get_object(
     return GetResult(
         body=body,
         content_type=response.get("ContentType"),
-        etag=_unquote_etag(response.get("ETag")),
+        etag=unquote_etag(response.get("ETag")),
         version_id=response.get("VersionId"),
         size=len(body),
     )
@@ -196,7 +185,7 @@ class ObjectStream:
     _key: str
 
     def read(self, size: int) -> bytes:
-        with _mapped("GetObject", self._bucket, self._key):
+        with s3_errors("GetObject", self._bucket, self._key):
             return bytes(self._body.read(size))
 
     def close(self) -> None:
@@ -211,12 +200,12 @@ def open_object(
     Raises:
         ConnectorError: any S3 or transport failure, mapped by ``map_s3_error``.
     """
-    with _mapped("GetObject", bucket, key):
+    with s3_errors("GetObject", bucket, key):
         response = client.get_object(**_get_args(bucket, key, version_id, byte_range))
     return ObjectStream(
         content_type=response.get("ContentType"),
         content_length=response.get("ContentLength"),
-        etag=_unquote_etag(response.get("ETag")),
+        etag=unquote_etag(response.get("ETag")),
         version_id=response.get("VersionId"),
         _body=response["Body"],
         _bucket=bucket,
@@ -233,7 +222,7 @@ def presigned_get_url(client: S3Client, *, bucket: str, key: str, expires_s: int
     params: dict[str, Any] = {"Bucket": bucket, "Key": key}
     if version_id:
         params["VersionId"] = version_id
-    with _mapped("PresignGetObject", bucket, key):
+    with s3_errors("PresignGetObject", bucket, key):
         return str(client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s))
 
 
@@ -252,7 +241,7 @@ def delete_object(client: S3Client, *, bucket: str, key: str, version_id: str | 
     Raises:
         ConnectorError: any S3 or transport failure, mapped by ``map_s3_error``.
     """
-    with _mapped("DeleteObject", bucket, key):
+    with s3_errors("DeleteObject", bucket, key):
         if version_id:
             response = client.delete_object(Bucket=bucket, Key=key, VersionId=version_id)
         else:

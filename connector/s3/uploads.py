@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from connector.s3.transfer import PutResult, _mapped, _unquote_etag
+from connector.s3.errors import s3_errors
+from connector.s3.transfer import PutResult, unquote_etag
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -168,7 +169,7 @@ class _Parts:
 def _put_single(
     client: S3Client, bucket: str, key: str, body: bytes, options: UploadOptions, hooks: UploadHooks
 ) -> PutResult:
-    with _mapped("PutObject", bucket, key):
+    with s3_errors("PutObject", bucket, key):
         response = client.put_object(
             Bucket=bucket, Key=key, Body=body, **options.object_args(), **options.commit_args()
         )
@@ -176,7 +177,7 @@ def _put_single(
         hooks.on_bytes(len(body))
     return PutResult(
         version_id=response.get("VersionId"),
-        etag=_unquote_etag(response.get("ETag")),
+        etag=unquote_etag(response.get("ETag")),
         size=len(body),
         content_type=options.content_type,
     )
@@ -185,13 +186,13 @@ def _put_single(
 def _put_multipart(
     client: S3Client, bucket: str, key: str, parts_source: _Parts, options: UploadOptions, hooks: UploadHooks
 ) -> PutResult:
-    with _mapped("CreateMultipartUpload", bucket, key):
+    with s3_errors("CreateMultipartUpload", bucket, key):
         upload_id = client.create_multipart_upload(Bucket=bucket, Key=key, **options.object_args())["UploadId"]
     try:
         parts, size = _send_parts(client, bucket, key, upload_id, parts_source, hooks.on_bytes)
         if hooks.before_commit:
             hooks.before_commit()
-        with _mapped("CompleteMultipartUpload", bucket, key):
+        with s3_errors("CompleteMultipartUpload", bucket, key):
             response = client.complete_multipart_upload(
                 Bucket=bucket,
                 Key=key,
@@ -204,7 +205,7 @@ def _put_multipart(
         raise
     return PutResult(
         version_id=response.get("VersionId"),
-        etag=_unquote_etag(response.get("ETag")),
+        etag=unquote_etag(response.get("ETag")),
         size=size,
         content_type=options.content_type,
     )
@@ -221,7 +222,7 @@ def _send_parts(
     while chunk:
         if number > _MAX_PARTS:
             raise ValueError(f"object exceeds {_MAX_PARTS} parts of {source.part_size} bytes")
-        with _mapped("UploadPart", bucket, key):
+        with s3_errors("UploadPart", bucket, key):
             response = client.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=chunk)
         parts.append({"ETag": response["ETag"], "PartNumber": number})
         size += len(chunk)
