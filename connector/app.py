@@ -11,13 +11,15 @@ from typing import Any
 
 from connector import __version__
 from connector.actions.registry import build_actions, build_task_specs
+from connector.retrying import Backoff
 from connector.runtime.documents import DocumentStore, DocumentStoreConfig
 from connector.runtime.executor import BlockingExecutor
+from connector.runtime.jobs import Job
 from connector.runtime.logs import configure_logging
 from connector.runtime.metrics import HealthServer, HealthState, PrometheusObserver
 from connector.runtime.observer import JobObserver
 from connector.runtime.outcome import Complete, Fail, Outcome
-from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import (
     ChainedSecrets,
     DirectorySecrets,
@@ -129,7 +131,7 @@ async def invoke_job(
         timeout_updates.append(timeout_ms)
 
     try:
-        job = JobContext(key=1, task_type=task_type, retries=retries, variables=dict(variables), headers=dict(headers))
+        job = Job.of(key=1, task_type=task_type, retries=retries, variables=variables, headers=headers)
         result = outcome_json(await pipeline.run(job, spec, extend_timeout))
     finally:
         executor.shutdown(wait=True)
@@ -158,7 +160,8 @@ def _startup_line(
 
 async def run_worker(settings: WorkerSettings, environ: Mapping[str, str]) -> int:
     """Serve jobs until SIGTERM/SIGINT, then drain and return the exit code (0)."""
-    from connector.runtime.zeebe import ZeebeRuntime, create_channel
+    from connector.runtime.worker import PollingConfig, ZeebeRuntime
+    from connector.runtime.zeebe import PyzeebeGateway, create_channel, gateway_address
 
     store = document_store(environ)
     observer = PrometheusObserver()
@@ -182,9 +185,17 @@ async def run_worker(settings: WorkerSettings, environ: Mapping[str, str]) -> in
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _on_signal(signum, stop))
-    runtime = ZeebeRuntime(
-        settings=settings, pipeline=pipeline, specs=specs, health=health, channel=create_channel(settings)
+    config = PollingConfig(
+        worker_name=settings.worker_name,
+        max_running_jobs=settings.max_running_jobs,
+        job_timeout_ms=settings.job_timeout_ms,
+        poll_request_timeout_ms=settings.poll_request_timeout_ms,
+        shutdown_timeout_s=settings.shutdown_timeout_s,
+        gateway_backoff=Backoff(settings.gateway_retry_initial_ms, settings.gateway_retry_max_ms),
+        gateway_address=gateway_address(settings),
     )
+    gateway = PyzeebeGateway(create_channel(settings))
+    runtime = ZeebeRuntime(config=config, pipeline=pipeline, specs=specs, health=health, gateway=gateway)
     logger.info(_startup_line(settings, specs, server.port if server else None, store))
     try:
         await runtime.run(stop)

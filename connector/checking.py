@@ -8,6 +8,7 @@ job-level policy (endpoint allow-list, default-chain refusal) does not apply.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from typing import Any
@@ -49,7 +50,8 @@ def check_bucket(
         TypeAdapter(BucketName).validate_python(bucket)
     except ValidationError as exc:
         raise InputError(f"--bucket: {exc.errors()[0]['msg']}", code="INVALID_INPUT") from None
-    resolved, _ = substitute_secrets(dict(variables), build_secrets(settings, environ))
+    text, _ = substitute_secrets(json.dumps(dict(variables), ensure_ascii=False), build_secrets(settings, environ))
+    resolved = json.loads(text)
     if "authentication" not in resolved and "awsCredential" not in resolved:
         resolved["authentication"] = {"type": "defaultCredentialsChain"}
     target = resolve_target(resolved)

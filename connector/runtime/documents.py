@@ -48,7 +48,7 @@ from urllib.parse import quote
 import httpx
 
 from connector.errors import ConnectorError
-from connector.runtime.backoff import backoff_delay_ms
+from connector.retrying import Backoff
 from connector.runtime.document_refs import CamundaDocumentRef
 from connector.runtime.document_store_auth import (
     DEFAULT_AUDIENCE,
@@ -61,6 +61,9 @@ from connector.runtime.multipart import MultipartBody
 from connector.runtime.streams import DocumentStream, ResponseStream, response_length
 
 __all__ = ["DEFAULT_AUDIENCE", "DEFAULT_OAUTH_URL", "DocumentStore", "DocumentStoreConfig", "DocumentStream"]
+
+
+_BACKOFF = Backoff(initial_ms=200, max_ms=2000)
 
 
 class DocumentStore:
@@ -245,7 +248,7 @@ class DocumentStore:
                 if not transient or attempt >= self._config.max_attempts or not replayable():
                     return response
                 await response.aclose()
-            await self._sleep(backoff_delay_ms(attempt, initial_ms=200, max_ms=2000, rand=random.random) / 1000)
+            await self._sleep(_BACKOFF.delay_ms(attempt, random.random) / 1000)
             attempt += 1
 
     async def _json(

@@ -1,4 +1,8 @@
-"""Logging set-up: text or JSON lines, with known secret values masked in every record."""
+"""Logging set-up: text or JSON lines, with known secret values masked in every record.
+
+Every record is bounded (``MAX_LOG_MESSAGE_CHARS`` for the message, ``MAX_LOG_TRACE_CHARS``
+for a traceback): job input can be megabytes, and a log line must never carry it at length.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,19 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
-__all__ = ["configure_logging"]
+__all__ = ["MAX_LOG_MESSAGE_CHARS", "MAX_LOG_TRACE_CHARS", "bounded", "configure_logging"]
+
+MAX_LOG_MESSAGE_CHARS = 8_000
+MAX_LOG_TRACE_CHARS = 16_000
+
+
+def bounded(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -17,6 +32,14 @@ class _RedactingFormatter(logging.Formatter):
         self._redact = redact
         self._json = json_lines
 
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        # Masked before the cut, so that a cut can never leave half a secret behind.
+        record.message = bounded(self._redact(record.message), MAX_LOG_MESSAGE_CHARS)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return bounded(self._redact(super().formatException(ei)), MAX_LOG_TRACE_CHARS)
+
     def format(self, record: logging.LogRecord) -> str:
         if not self._json:
             return self._redact(super().format(record))
@@ -24,7 +47,7 @@ class _RedactingFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": bounded(self._redact(record.getMessage()), MAX_LOG_MESSAGE_CHARS),
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -64,13 +64,15 @@ class PrometheusObserver:
 
 
 class HealthState:
-    """Readiness: the gateway answered recently and the worker is not shutting down."""
+    """Readiness: the gateway answered recently, every task type is being polled, and the
+    worker is not shutting down. Thread-safe: probes read it from the health server's thread."""
 
     def __init__(self, observer: PrometheusObserver | None = None) -> None:
         self._lock = threading.Lock()
         self._gateway_ok = False
         self._stopping = False
         self._detail = "not connected to the gateway yet"
+        self._pollers_down: dict[str, str] = {}
         self._observer = observer
 
     def gateway_reachable(self) -> None:
@@ -85,14 +87,32 @@ class HealthState:
         if self._observer:
             self._observer.gateway_up.set(0)
 
+    def poller_down(self, task_type: str, detail: str) -> None:
+        """The poll loop of ``task_type`` died and waits to be restarted."""
+        with self._lock:
+            self._pollers_down[task_type] = detail
+
+    def poller_up(self, task_type: str) -> None:
+        with self._lock:
+            self._pollers_down.pop(task_type, None)
+
     def stopping(self) -> None:
         with self._lock:
             self._stopping, self._detail = True, "shutting down"
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            ready = self._gateway_ok and not self._stopping
-            return {"ready": ready, "gateway": self._gateway_ok, "stopping": self._stopping, "detail": self._detail}
+            ready = self._gateway_ok and not self._stopping and not self._pollers_down
+            detail = self._detail
+            if self._pollers_down and not self._stopping:
+                detail = "not polling " + ", ".join(f"{t} ({d})" for t, d in sorted(self._pollers_down.items()))
+            return {
+                "ready": ready,
+                "gateway": self._gateway_ok,
+                "stopping": self._stopping,
+                "notPolling": sorted(self._pollers_down),
+                "detail": detail,
+            }
 
 
 def _handler_class(state: HealthState, registry: CollectorRegistry) -> type[BaseHTTPRequestHandler]:

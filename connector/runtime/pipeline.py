@@ -1,8 +1,10 @@
 """One job through Camunda's connector semantics, independent of how it reached us.
 
-headers -> job timeout -> secrets -> handler -> result mapping -> error expression -> Outcome.
-The runtime adapter (``zeebe.py``) and ``s3-connector invoke`` both call ``Pipeline.run``,
-so a job run locally behaves exactly as it does in the worker.
+headers -> job timeout -> secrets -> variables -> handler -> result mapping -> error expression
+-> Outcome. The worker loop (``worker.py``) and ``s3-connector invoke`` both call
+``Pipeline.run``, so a job run locally behaves exactly as it does in the worker. Variables and
+headers arrive as the gateway's JSON text and are decoded here, under the depth limit, so
+that no document can fail anywhere but inside a job's own outcome.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from connector.errors import ConnectorError
@@ -19,6 +21,8 @@ from connector.feel import FeelEngine
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.expressions import ExpressionEngine, decision_from_value
 from connector.runtime.headers import JobHeaders, parse_headers
+from connector.runtime.job_json import decode_object
+from connector.runtime.jobs import Job
 from connector.runtime.observer import JobObserver, NullObserver
 from connector.runtime.outcome import (
     Complete,
@@ -31,26 +35,18 @@ from connector.runtime.outcome import (
 from connector.runtime.result_mapping import map_result
 from connector.runtime.secrets import Redactor, SecretProvider, substitute_secrets
 
-__all__ = ["Handler", "HandlerContext", "JobContext", "Pipeline", "TaskSpec"]
+__all__ = ["Handler", "HandlerContext", "Pipeline", "TaskSpec", "TimeoutExtender"]
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class JobContext:
-    """What the pipeline needs of a job, whichever way it arrived."""
-
-    key: int
-    task_type: str
-    retries: int
-    variables: Mapping[str, Any]
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class HandlerContext:
+    """What a handler may use besides its variables: the I/O pool, the observer, its job."""
+
     executor: BlockingExecutor
     observer: JobObserver
+    job: Job | None = None
 
 
 class Handler(Protocol):
@@ -84,7 +80,7 @@ class Pipeline:
         self._observer = observer or NullObserver()
         self._handler_context = HandlerContext(executor=executor, observer=self._observer)
 
-    async def run(self, job: JobContext, spec: TaskSpec, extend_timeout: TimeoutExtender | None = None) -> Outcome:
+    async def run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None = None) -> Outcome:
         """Run one job to its outcome. Never raises for anything a job can cause."""
         started = time.monotonic()
         self._observer.on_job_start(spec.task_type)
@@ -93,10 +89,10 @@ class Pipeline:
         self._observer.on_job_end(spec.task_type, kind, time.monotonic() - started)
         return outcome
 
-    async def _run(self, job: JobContext, spec: TaskSpec, extend_timeout: TimeoutExtender | None) -> Outcome:
+    async def _run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None) -> Outcome:
         redact = Redactor()
         try:
-            headers = parse_headers(job.headers)
+            headers = parse_headers(decode_object(job.headers_json, "headers"))
         except ConnectorError as exc:
             return decide_outcome(output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None)
         response: Mapping[str, Any] | None = None
@@ -105,13 +101,14 @@ class Pipeline:
         try:
             if headers.job_timeout_ms and extend_timeout is not None:
                 await extend_timeout(headers.job_timeout_ms)
-            variables, used = substitute_secrets(job.variables, self._secrets)
+            text, used = substitute_secrets(job.variables_json, self._secrets)
             redact = redact.with_values(used)
-            response = await spec.handler(variables, self._handler_context)
+            variables = decode_object(text, "variables")
+            response = await spec.handler(variables, replace(self._handler_context, job=job))
             output = map_result(response, headers, self._feel)
         except ConnectorError as exc:
             error = exc
-        except Exception as exc:  # a bug must fail the job visibly, not kill the worker
+        except Exception as exc:  # a bug (RecursionError, MemoryError too) must fail the job, not the worker
             # A foreign exception's text may quote an input value (a credential given inline,
             # which no redactor knows), so it goes only to the log, masked, never to Zeebe.
             trace = redact("".join(traceback.format_exception(exc)))
@@ -137,7 +134,7 @@ class Pipeline:
     def _error_decision(
         self,
         headers: JobHeaders,
-        job: JobContext,
+        job: Job,
         response: Mapping[str, Any] | None,
         output: Mapping[str, Any] | None,
         error: ConnectorError | None,

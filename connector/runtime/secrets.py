@@ -2,9 +2,10 @@
 
 Camunda replaces placeholders in the raw JSON text of all job variables before binding,
 inserting each value JSON-escaped, so a placeholder works inside a longer string and inside
-FEEL-built values. We do the same. Values come from environment variables carrying a
-prefix (``SECRET_`` by default, as in Camunda 8.9+), so that a process model can read only
-what the operator exported for it, or from files in a mounted secrets directory.
+FEEL-built values. We do the same, on the text exactly as the gateway sent it. Values come
+from environment variables carrying a prefix (``SECRET_`` by default, as in Camunda 8.9+),
+so that a process model can read only what the operator exported for it, or from files in a
+mounted secrets directory.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from connector.errors import InputError
 
@@ -99,26 +100,19 @@ class Redactor:
         return text
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"job variables must be JSON values, got {type(value).__name__}")
+def substitute_secrets(text: str, provider: SecretProvider) -> tuple[str, frozenset[str]]:
+    """Replace every ``{{secrets.NAME}}`` in a JSON document's text (keys and values, at any depth).
 
-
-def substitute_secrets(variables: Mapping[str, Any], provider: SecretProvider) -> tuple[dict[str, Any], frozenset[str]]:
-    """Replace every ``{{secrets.NAME}}`` in the variables (keys and values, at any depth).
+    Each value is inserted JSON-escaped, so a secret can never change the document's structure.
 
     Returns:
-        A new variables dict (the input is never mutated) and the set of secret values used,
-        for redaction.
+        The new text (the input is never mutated) and the set of secret values used, for redaction.
 
     Raises:
         InputError: ``SECRET_NOT_FOUND`` when a referenced secret has no value.
     """
-    # Job variables arrive as read-only mapping proxies; they serialise like the dicts they wrap.
-    raw = json.dumps(variables, ensure_ascii=False, default=_plain)
-    if "secrets." not in raw:
-        return json.loads(raw), frozenset()
+    if "secrets." not in text:
+        return text, frozenset()
     used: set[str] = set()
 
     def replace(match: re.Match[str]) -> str:
@@ -129,5 +123,4 @@ def substitute_secrets(variables: Mapping[str, Any], provider: SecretProvider) -
         used.add(value)
         return json.dumps(value, ensure_ascii=False)[1:-1]
 
-    substituted = _PLACEHOLDER.sub(replace, raw)
-    return json.loads(substituted), frozenset(used)
+    return _PLACEHOLDER.sub(replace, text), frozenset(used)

@@ -1,42 +1,34 @@
-"""The Zeebe side of the runtime — the only module that imports pyzeebe.
+"""The gateway behind one adapter — the only module that imports pyzeebe and gRPC.
 
-It activates jobs with long polling (Zeebe is the queue: never more than
-``max_running_jobs`` per task type are activated), runs each through the ``Pipeline``, and
-applies the ``Outcome`` through pyzeebe's job adapter, which — unlike ``JobController`` —
-lets us send FailJob with explicit retries. Losing the gateway is never fatal: polls back off
-exponentially with jitter and readiness reports the outage.
+``PyzeebeGateway`` is the ``GatewayClient`` of the worker loop: it speaks the gateway protocol
+with pyzeebe's generated stubs and channel helpers, sends the JSON documents it is given as
+they are, hands activated jobs on with their variables still JSON text (decoded later, under
+the depth limit, by the pipeline), and turns gRPC status codes into two typed errors:
+``JobGone`` (NOT_FOUND, FAILED_PRECONDITION on a job command) and ``GatewayUnavailable``
+(anything else). Nothing here decides what to do about them; ``worker.py`` does.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import functools
-import logging
-import random
-import time
-from collections.abc import Sequence
-from typing import Any
+import json
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from typing import Any, TypeVar
 
 import grpc
-from pyzeebe import Job
 from pyzeebe.channel import (
     create_insecure_channel,
     create_oauth2_client_credentials_channel,
     create_secure_channel,
 )
-from pyzeebe.errors import JobAlreadyDeactivatedError, JobNotFoundError, PyZeebeError
-from pyzeebe.grpc_internals.zeebe_adapter import ZeebeAdapter
+from pyzeebe.proto import gateway_pb2 as pb
+from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
-from connector.runtime.backoff import backoff_delay_ms
-from connector.runtime.metrics import HealthState
-from connector.runtime.outcome import Complete, Fail, Outcome, Throw
-from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.jobs import GatewayUnavailable, Job, JobGone
 from connector.settings import WorkerSettings
 
-__all__ = ["ZeebeRuntime", "create_channel", "describe_channel"]
+__all__ = ["PyzeebeGateway", "create_channel", "describe_channel", "gateway_address"]
 
-logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Keep gRPC's own reconnect backoff short: its default grows to two minutes, which would keep a
 # worker idle long after the gateway is back.
@@ -46,8 +38,9 @@ _CHANNEL_OPTIONS = (
     ("grpc.min_reconnect_backoff_ms", 200),
     ("grpc.max_reconnect_backoff_ms", 5_000),
 )
-# Upper bound on reporting attempts; the job's deadline usually ends the retries first.
-_MAX_COMMAND_ATTEMPTS = 60
+_JOB_GONE = frozenset({grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION})
+# The fallback pyzeebe uses when a poll has no request timeout of its own.
+_DEFAULT_POLL_GRPC_TIMEOUT_S = 20.0
 
 
 def describe_channel(settings: WorkerSettings) -> str:
@@ -91,216 +84,107 @@ def create_channel(settings: WorkerSettings) -> grpc.aio.Channel:
     return create_insecure_channel(grpc_address=address, channel_options=_CHANNEL_OPTIONS)
 
 
-class ZeebeRuntime:
-    """Serves the given task types until ``stop`` is set, then drains in-flight jobs."""
+def _detail(error: grpc.aio.AioRpcError) -> str:
+    return f"{error.code().name} {error.details() or ''}".strip()
 
-    def __init__(
-        self,
-        *,
-        settings: WorkerSettings,
-        pipeline: Pipeline,
-        specs: Sequence[TaskSpec],
-        health: HealthState,
-        channel: grpc.aio.Channel,
-    ) -> None:
-        self._settings = settings
-        self._pipeline = pipeline
-        self._specs = list(specs)
-        self._health = health
+
+def _job(raw: pb.ActivatedJob) -> Job:
+    return Job(
+        key=raw.key,
+        task_type=raw.type,
+        retries=raw.retries,
+        variables_json=raw.variables,
+        headers_json=raw.customHeaders,
+        deadline_ms=raw.deadline,
+        process_instance_key=raw.processInstanceKey,
+        bpmn_process_id=raw.bpmnProcessId,
+        element_id=raw.elementId,
+    )
+
+
+def _encoded(variables: Mapping[str, Any]) -> str:
+    return json.dumps(dict(variables), ensure_ascii=False) if variables else ""
+
+
+class PyzeebeGateway:
+    """A ``GatewayClient`` over a gRPC channel to the Zeebe gateway (see the module docstring)."""
+
+    def __init__(self, channel: grpc.aio.Channel) -> None:
         self._channel = channel
-        self._adapter = ZeebeAdapter(channel, max_connection_retries=-1)
-        self._active: dict[str, set[asyncio.Task[None]]] = {spec.task_type: set() for spec in self._specs}
-        self._slot_freed = asyncio.Event()
+        self._stub: Any = GatewayStub(channel)
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` is set; then stop activating, wait for in-flight jobs up to the
-        shutdown timeout, cancel what is left (Zeebe hands those jobs out again after their
-        timeout) and close the channel."""
-        pollers = [asyncio.create_task(self._poll(spec, stop), name=f"poll {spec.task_type}") for spec in self._specs]
-        await stop.wait()
-        self._health.stopping()
-        for poller in pollers:
-            poller.cancel()
-        await asyncio.gather(*pollers, return_exceptions=True)
-        await self._drain()
+    async def topology(self) -> None:
+        await self._call(self._stub.Topology(pb.TopologyRequest()))
+
+    async def activate(
+        self,
+        task_type: str,
+        *,
+        worker: str,
+        timeout_ms: int,
+        max_jobs: int,
+        fetch_variables: tuple[str, ...],
+        request_timeout_ms: int,
+    ) -> AsyncIterator[Job]:
+        request = pb.ActivateJobsRequest(
+            type=task_type,
+            worker=worker,
+            timeout=timeout_ms,
+            maxJobsToActivate=max_jobs,
+            fetchVariable=list(fetch_variables),
+            requestTimeout=request_timeout_ms,
+        )
+        # The long poll may take request_timeout_ms; the call gets twice that, as in pyzeebe.
+        grpc_timeout_s = request_timeout_ms / 500 if request_timeout_ms > 0 else _DEFAULT_POLL_GRPC_TIMEOUT_S
+        try:
+            async for response in self._stub.ActivateJobs(request, timeout=grpc_timeout_s):
+                for raw in response.jobs:
+                    yield _job(raw)
+        except grpc.aio.AioRpcError as error:
+            raise GatewayUnavailable(_detail(error)) from None
+
+    async def complete(self, job_key: int, variables: Mapping[str, Any]) -> None:
+        """Raises ``TypeError``/``ValueError`` when the variables are not JSON, before any request."""
+        request = pb.CompleteJobRequest(jobKey=job_key, variables=_encoded(variables))
+        await self._job_call(self._stub.CompleteJob(request))
+
+    async def fail(
+        self, job_key: int, *, retries: int, message: str, retry_backoff_ms: int, variables: Mapping[str, Any]
+    ) -> None:
+        request = pb.FailJobRequest(
+            jobKey=job_key,
+            retries=retries,
+            errorMessage=message,
+            retryBackOff=retry_backoff_ms,
+            variables=_encoded(variables),
+        )
+        await self._job_call(self._stub.FailJob(request))
+
+    async def throw(self, job_key: int, *, code: str, message: str, variables: Mapping[str, Any]) -> None:
+        request = pb.ThrowErrorRequest(
+            jobKey=job_key, errorCode=code, errorMessage=message, variables=_encoded(variables)
+        )
+        await self._job_call(self._stub.ThrowError(request))
+
+    async def extend_timeout(self, job_key: int, timeout_ms: int) -> None:
+        request = pb.UpdateJobTimeoutRequest(jobKey=job_key, timeout=timeout_ms)
+        await self._job_call(self._stub.UpdateJobTimeout(request))
+
+    async def close(self) -> None:
         await self._channel.close()
 
-    async def _drain(self) -> None:
-        in_flight = {task for tasks in self._active.values() for task in tasks}
-        logger.info(
-            "Stopped activating jobs; waiting up to %.1fs for %d in-flight job(s)",
-            self._settings.shutdown_timeout_s,
-            len(in_flight),
-        )
-        if not in_flight:
-            return
-        _, pending = await asyncio.wait(in_flight, timeout=self._settings.shutdown_timeout_s)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-            logger.warning(
-                "Cancelled %d job(s) still running at the shutdown deadline; Zeebe will retry "
-                "them after their job timeout",
-                len(pending),
-            )
+    @staticmethod
+    async def _call(call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except grpc.aio.AioRpcError as error:
+            raise GatewayUnavailable(_detail(error)) from None
 
-    async def _poll(self, spec: TaskSpec, stop: asyncio.Event) -> None:
-        failures = 0
-        probe = True  # a topology call answers at once, while a long poll may take seconds
-        while not stop.is_set():
-            free = self._settings.max_running_jobs - len(self._active[spec.task_type])
-            if free <= 0:
-                self._slot_freed.clear()
-                await self._slot_freed.wait()
-                continue
-            try:
-                if probe:
-                    await self._adapter.topology()
-                    self._health.gateway_reachable()
-                    probe = False
-                await self._activate(spec, free)
-                self._health.gateway_reachable()
-                if failures:
-                    logger.info(
-                        "Gateway %s is reachable again; polling %s", self._settings.zeebe_address, spec.task_type
-                    )
-                failures = 0
-            except (PyZeebeError, grpc.aio.AioRpcError) as exc:
-                failures += 1
-                probe = True
-                await self._back_off(spec, failures, exc, stop)
-
-    async def _back_off(self, spec: TaskSpec, failures: int, exc: Exception, stop: asyncio.Event) -> None:
-        delay_ms = backoff_delay_ms(
-            failures,
-            initial_ms=self._settings.gateway_retry_initial_ms,
-            max_ms=self._settings.gateway_retry_max_ms,
-            rand=random.random,
-        )
-        detail = f"{type(exc).__name__}: {_grpc_detail(exc)}"
-        self._health.gateway_unreachable(detail)
-        logger.warning(
-            "Cannot activate %s jobs from gateway %s (%s); retry %d in %.1fs",
-            spec.task_type,
-            self._settings.zeebe_address,
-            detail,
-            failures,
-            delay_ms / 1000,
-        )
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=delay_ms / 1000)
-
-    async def _activate(self, spec: TaskSpec, max_jobs: int) -> None:
-        jobs = self._adapter.activate_jobs(
-            task_type=spec.task_type,
-            worker=self._settings.worker_name,
-            timeout=self._settings.job_timeout_ms,
-            max_jobs_to_activate=max_jobs,
-            variables_to_fetch=list(spec.fetch_variables),
-            request_timeout=self._settings.poll_request_timeout_ms,
-        )
-        async for job in jobs:
-            task = asyncio.create_task(self._execute(spec, job), name=f"job {job.key}")
-            self._active[spec.task_type].add(task)
-            task.add_done_callback(functools.partial(self._job_done, spec.task_type))
-
-    def _job_done(self, task_type: str, task: asyncio.Task[None]) -> None:
-        self._active[task_type].discard(task)
-        self._slot_freed.set()
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("Job task crashed", exc_info=task.exception())
-
-    async def _execute(self, spec: TaskSpec, job: Job) -> None:
-        context = JobContext(
-            key=job.key,
-            task_type=job.type,
-            retries=job.retries,
-            variables=job.variables,
-            headers=job.custom_headers,
-        )
-
-        deadline_ms = job.deadline
-
-        async def extend_timeout(timeout_ms: int) -> None:
-            nonlocal deadline_ms
-            await self._adapter.update_job_timeout(job.key, timeout_ms)
-            deadline_ms = max(deadline_ms, int(time.time() * 1000) + timeout_ms)
-
-        outcome = await self._pipeline.run(context, spec, extend_timeout)
-        _log_outcome(job, outcome)
-        await self._apply(job.key, outcome, deadline_ms)
-
-    async def _apply(self, job_key: int, outcome: Outcome, deadline_ms: int) -> None:
-        """Report the outcome, retrying through gateway hiccups for as long as the job is still
-        locked to us: after its deadline Zeebe hands it out again anyway, and the work done
-        (an uploaded object) would only be repeated."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                await self._send(job_key, outcome)
-                return
-            except (JobNotFoundError, JobAlreadyDeactivatedError):
-                logger.warning(
-                    "Job %s is no longer active (timed out, cancelled or finished elsewhere); its outcome was dropped",
-                    job_key,
-                )
-                return
-            except (PyZeebeError, grpc.aio.AioRpcError) as exc:
-                delay_ms = backoff_delay_ms(attempt, initial_ms=200, max_ms=5_000, rand=random.random)
-                if attempt >= _MAX_COMMAND_ATTEMPTS or time.time() * 1000 + delay_ms >= deadline_ms:
-                    logger.error(
-                        "Could not report job %s to the gateway after %d attempts (%s); Zeebe will "
-                        "hand it out again after its timeout",
-                        job_key,
-                        attempt,
-                        _grpc_detail(exc),
-                    )
-                    return
-                logger.warning(
-                    "Reporting job %s failed (%s); retrying in %.1fs", job_key, _grpc_detail(exc), delay_ms / 1000
-                )
-                await asyncio.sleep(delay_ms / 1000)
-
-    async def _send(self, job_key: int, outcome: Outcome) -> None:
-        if isinstance(outcome, Complete):
-            await self._adapter.complete_job(job_key=job_key, variables=dict(outcome.variables))
-        elif isinstance(outcome, Fail):
-            await self._adapter.fail_job(
-                job_key=job_key,
-                retries=outcome.retries,
-                message=outcome.message,
-                retry_back_off_ms=outcome.retry_backoff_ms,
-                variables=dict(outcome.variables),
-            )
-        elif isinstance(outcome, Throw):
-            await self._adapter.throw_error(
-                job_key=job_key,
-                message=outcome.message,
-                variables=dict(outcome.variables),
-                error_code=outcome.code,
-            )
-
-
-def _grpc_detail(exc: BaseException) -> str:
-    cause: Any = exc.__cause__ or getattr(exc, "grpc_error", None) or exc
-    if isinstance(cause, grpc.aio.AioRpcError):
-        return f"{cause.code().name} {cause.details() or ''}".strip()
-    return str(exc) or type(exc).__name__
-
-
-def _log_outcome(job: Job, outcome: Outcome) -> None:
-    if isinstance(outcome, Complete):
-        logger.info("Job %s (%s) completed", job.key, job.type)
-    elif isinstance(outcome, Fail):
-        logger.warning(
-            "Job %s (%s) failed, retries %d, backoff %dms: %s",
-            job.key,
-            job.type,
-            outcome.retries,
-            outcome.retry_backoff_ms,
-            outcome.message,
-        )
-    else:
-        logger.info("Job %s (%s) threw BPMN error %s", job.key, job.type, outcome.code)
+    @staticmethod
+    async def _job_call(call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except grpc.aio.AioRpcError as error:
+            if error.code() in _JOB_GONE:
+                raise JobGone(_detail(error)) from None
+            raise GatewayUnavailable(_detail(error)) from None

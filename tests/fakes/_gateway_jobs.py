@@ -66,6 +66,8 @@ class _Job:
     type: str
     variables: dict[str, Any]
     custom_headers: dict[str, str]
+    # A document handed out exactly as given (e.g. deeper than Python's JSON can encode).
+    raw_variables_json: str | None
     retries: int
     process_instance_key: int
     element_instance_key: int
@@ -110,7 +112,14 @@ class JobStore:
         self._next_key += 1
         return self._next_key
 
-    def create(self, job_type: str, variables: dict[str, Any], custom_headers: dict[str, str], retries: int) -> int:
+    def create(
+        self,
+        job_type: str,
+        variables: dict[str, Any],
+        custom_headers: dict[str, str],
+        retries: int,
+        raw_variables_json: str | None = None,
+    ) -> int:
         with self._lock:
             process_instance_key = self._new_key()
             element_instance_key = self._new_key()
@@ -119,6 +128,7 @@ class JobStore:
                 type=job_type,
                 variables=_json_copy(variables),
                 custom_headers=dict(custom_headers),
+                raw_variables_json=raw_variables_json,
                 retries=retries,
                 process_instance_key=process_instance_key,
                 element_instance_key=element_instance_key,
@@ -149,17 +159,21 @@ class JobStore:
             return views
 
     def _view(self, job: _Job, fetch_variables: list[str]) -> ActivatedJobView:
-        if fetch_variables:
-            variables = {name: job.variables[name] for name in fetch_variables if name in job.variables}
+        if job.raw_variables_json is not None:
+            variables_json = job.raw_variables_json
+        elif fetch_variables:
+            variables_json = json.dumps(
+                {name: job.variables[name] for name in fetch_variables if name in job.variables}
+            )
         else:
-            variables = job.variables
+            variables_json = json.dumps(job.variables)
         return ActivatedJobView(
             key=job.key,
             type=job.type,
             worker=job.worker,
             retries=job.retries,
             deadline_epoch_ms=job.deadline_epoch_ms,
-            variables_json=json.dumps(variables),
+            variables_json=variables_json,
             custom_headers_json=json.dumps(job.custom_headers),
             process_instance_key=job.process_instance_key,
             process_definition_key=self.process_definition_key,

@@ -121,9 +121,15 @@ class FakeGateway(GatewayServicer):
         variables: dict[str, Any],
         custom_headers: dict[str, str] | None = None,
         retries: int = 3,
+        *,
+        raw_variables_json: str | None = None,
     ) -> int:
-        """Create an activatable job and return its key; waiting ActivateJobs requests see it at once."""
-        return self._store.create(job_type, variables, custom_headers or {}, retries)
+        """Create an activatable job and return its key; waiting ActivateJobs requests see it at once.
+
+        ``raw_variables_json`` is handed out verbatim instead of ``variables`` (fetch filters do
+        not apply), for documents Python's encoder cannot produce, such as very deep nesting.
+        """
+        return self._store.create(job_type, variables, custom_headers or {}, retries, raw_variables_json)
 
     def outcomes(self, job_key: int | None = None) -> list[Outcome]:
         """Outcomes recorded for ``job_key`` (all jobs when None), oldest first."""

@@ -17,8 +17,9 @@ from moto.server import ThreadedMotoServer
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
 from connector.runtime.executor import BlockingExecutor
+from connector.runtime.jobs import Job
 from connector.runtime.outcome import Complete, Fail
-from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache, ClientSpec
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
@@ -62,7 +63,7 @@ async def run(store: str) -> AsyncIterator[Any]:
             "action": action,
             **more,
         }
-        job = JobContext(key=1, task_type=kind, retries=3, variables=variables, headers={"resultVariable": "r"})
+        job = Job.of(key=1, task_type=kind, retries=3, variables=variables, headers={"resultVariable": "r"})
         return await pipeline.run(job, TaskSpec(kind, (), handlers[kind]))
 
     yield run_job

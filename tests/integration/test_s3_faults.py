@@ -10,8 +10,9 @@ import pytest
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
 from connector.runtime.executor import BlockingExecutor
+from connector.runtime.jobs import Job
 from connector.runtime.outcome import Complete, Fail
-from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache
 from tests.fakes.http_servers import DelayingProxy
@@ -43,7 +44,7 @@ async def upload(executor: BlockingExecutor, endpoint: str, key: str, max_attemp
         "configuration": {"region": "us-east-1", "endpoint": endpoint},
         "action": {"bucket": BUCKET, "key": key, "document": "payload"},
     }
-    job = JobContext(key=1, task_type="u", retries=3, variables=variables, headers={"retryBackoff": "PT20S"})
+    job = Job.of(key=1, task_type="u", retries=3, variables=variables, headers={"retryBackoff": "PT20S"})
     return await pipeline.run(job, TaskSpec("u", (), actions.upload))
 
 

@@ -24,8 +24,9 @@ from connector.actions.policy import S3Policy
 from connector.runtime.address_guard import AddressPolicy
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.external_urls import ExternalFetcher
+from connector.runtime.jobs import Job
 from connector.runtime.outcome import MAX_MESSAGE_CHARS, Complete, Fail, Throw
-from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache
 
@@ -139,7 +140,7 @@ def run() -> Iterator[Any]:
         loop = asyncio.new_event_loop()
 
         def run_job(job_variables: dict[str, Any], job_headers: dict[str, str]) -> Any:
-            job = JobContext(
+            job = Job.of(
                 key=1, task_type="io.camunda:aws-s3:1", retries=3, variables=job_variables, headers=job_headers
             )
             return loop.run_until_complete(pipeline.run(job, TaskSpec("c", (), actions.camunda)))

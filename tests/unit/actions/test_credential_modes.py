@@ -16,8 +16,9 @@ from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
 from connector.errors import InputError
 from connector.runtime.executor import BlockingExecutor
+from connector.runtime.jobs import Job
 from connector.runtime.outcome import Complete, Fail
-from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache
 
@@ -57,7 +58,7 @@ async def upload(
         "configuration": {"region": "us-east-1"},
         "action": {"bucket": BUCKET, "key": key, "document": "data", **action},
     }
-    job = JobContext(key=1, task_type="u", retries=3, variables=variables, headers={"resultVariable": "r"})
+    job = Job.of(key=1, task_type="u", retries=3, variables=variables, headers={"resultVariable": "r"})
     return await pipeline.run(job, TaskSpec("u", (), actions.upload))
 
 
@@ -145,10 +146,10 @@ class TestAnonymous:
             "configuration": {"region": "us-east-1"},
             "action": {"bucket": BUCKET, "key": "public.txt"},
         }
-        job = JobContext(key=1, task_type="d", retries=3, variables=variables, headers={"resultVariable": "r"})
+        job = Job.of(key=1, task_type="d", retries=3, variables=variables, headers={"resultVariable": "r"})
         outcome = await pipeline.run(job, TaskSpec("d", (), actions.download))
         assert isinstance(outcome, Complete) and outcome.variables["r"]["element"] == {"content": "open data"}
-        private = JobContext(
+        private = Job.of(
             key=2,
             task_type="d",
             retries=3,

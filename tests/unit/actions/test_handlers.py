@@ -13,8 +13,9 @@ from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
 from connector.errors import InputError
 from connector.runtime.executor import BlockingExecutor
+from connector.runtime.jobs import Job
 from connector.runtime.outcome import Complete, Fail
-from connector.runtime.pipeline import JobContext, Pipeline, TaskSpec
+from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache
 
@@ -47,7 +48,7 @@ async def run(s3: Any) -> AsyncIterator[Any]:
     }
 
     async def run_job(kind: str, variables: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
-        job = JobContext(
+        job = Job.of(
             key=1,
             task_type=kind,
             retries=3,
@@ -308,7 +309,7 @@ class TestBucketAllowList:
             pipeline = Pipeline(secrets=EnvironmentSecrets({"SECRET_S3_SECRET": SECRET}), executor=executor)
 
             async def delete(bucket: str) -> Any:
-                job = JobContext(
+                job = Job.of(
                     key=1,
                     task_type="d",
                     retries=3,

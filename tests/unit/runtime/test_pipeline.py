@@ -7,8 +7,9 @@ import pytest
 
 from connector.errors import ConnectorError, InputError
 from connector.runtime.executor import BlockingExecutor
+from connector.runtime.jobs import Job
 from connector.runtime.outcome import Complete, Fail, Throw
-from connector.runtime.pipeline import HandlerContext, JobContext, Pipeline, TaskSpec
+from connector.runtime.pipeline import HandlerContext, Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 
 
@@ -53,8 +54,8 @@ async def crash(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[st
     raise RuntimeError(f"bug while handling {variables['token']}")
 
 
-def job(variables: dict[str, Any], headers: dict[str, str] | None = None, retries: int = 3) -> JobContext:
-    return JobContext(key=7, task_type="t", retries=retries, variables=variables, headers=headers or {})
+def job(variables: dict[str, Any], headers: dict[str, str] | None = None, retries: int = 3) -> Job:
+    return Job.of(key=7, task_type="t", retries=retries, variables=variables, headers=headers or {})
 
 
 class TestSuccess:
@@ -112,6 +113,41 @@ class TestFailures:
         assert "RuntimeError" in outcome.message and "tok-3141592653" not in outcome.message
         # The exception's own text stays in the log: it may quote an input value.
         assert "bug while handling" not in outcome.message
+
+    @pytest.mark.parametrize("error", [RecursionError("maximum recursion depth exceeded"), MemoryError()])
+    async def test_recursion_and_memory_errors_become_outcomes_too(
+        self, executor: BlockingExecutor, error: BaseException
+    ) -> None:
+        async def exhausted(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+            raise error
+
+        outcome = await make_pipeline(executor).run(job({}), TaskSpec("t", (), exhausted))
+        assert isinstance(outcome, Fail) and outcome.retries == 2
+        assert outcome.variables["error"]["code"] == "INTERNAL_ERROR"
+
+    async def test_variables_nested_too_deep_fail_before_any_handler_runs(self, executor: BlockingExecutor) -> None:
+        called: list[bool] = []
+
+        async def handler(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+            called.append(True)
+            return {}
+
+        deep = Job(key=1, task_type="t", retries=3, variables_json='{"a": ' + "[" * 5000 + "]" * 5000 + "}")
+        outcome = await make_pipeline(executor).run(deep, TaskSpec("t", (), handler))
+        assert isinstance(outcome, Fail) and outcome.retries == 0
+        assert "variables: nested deeper than 100 levels (under a.[].[].[]" in outcome.message
+        assert called == []
+
+    async def test_the_handler_sees_its_job(self, executor: BlockingExecutor) -> None:
+        seen: list[Job | None] = []
+
+        async def handler(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+            seen.append(ctx.job)
+            return {}
+
+        the_job = Job(key=9, task_type="t", retries=1, process_instance_key=42, bpmn_process_id="p", element_id="e")
+        await make_pipeline(executor).run(the_job, TaskSpec("t", (), handler))
+        assert seen == [the_job]
 
     async def test_error_expression_turns_failure_into_bpmn_error(self, executor: BlockingExecutor) -> None:
         expression = '=if error.code = "Rejected" then bpmnError("REJECTED", error.message, {why: "auth"}) else null'

@@ -1,4 +1,6 @@
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -8,31 +10,32 @@ from connector.runtime.secrets import (
     DirectorySecrets,
     EnvironmentSecrets,
     Redactor,
+    SecretProvider,
     substitute_secrets,
 )
+
+
+def resolve(variables: dict[str, Any], provider: SecretProvider) -> tuple[Any, frozenset[str]]:
+    text, used = substitute_secrets(json.dumps(variables), provider)
+    return json.loads(text), used
 
 
 class TestSubstitution:
     def test_placeholder_in_nested_value_and_inside_longer_string(self) -> None:
         provider = EnvironmentSecrets({"SECRET_KEY": "abc", "SECRET_BUCKET": "prod"})
         variables = {"auth": {"secretKey": "{{secrets.KEY}}"}, "action": {"bucket": "bucket-{{ secrets.BUCKET }}-x"}}
-        result, used = substitute_secrets(variables, provider)
+        result, used = resolve(variables, provider)
         assert result == {"auth": {"secretKey": "abc"}, "action": {"bucket": "bucket-prod-x"}}
         assert used == {"abc", "prod"}
 
-    def test_values_are_json_escaped(self) -> None:
-        provider = EnvironmentSecrets({"SECRET_Q": 'a"b\\c\nd'})
-        result, _ = substitute_secrets({"v": "{{secrets.Q}}"}, provider)
-        assert result == {"v": 'a"b\\c\nd'}
-
-    def test_input_is_not_mutated(self) -> None:
-        variables = {"v": "{{secrets.A}}"}
-        substitute_secrets(variables, EnvironmentSecrets({"SECRET_A": "x"}))
-        assert variables == {"v": "{{secrets.A}}"}
+    def test_values_are_json_escaped_so_a_secret_cannot_change_the_document(self) -> None:
+        provider = EnvironmentSecrets({"SECRET_Q": 'a"b\\c\nd", "injected": "x'})
+        result, _ = resolve({"v": "{{secrets.Q}}"}, provider)
+        assert result == {"v": 'a"b\\c\nd", "injected": "x'}
 
     def test_missing_secret_is_an_input_error_naming_it(self) -> None:
         with pytest.raises(InputError) as info:
-            substitute_secrets({"v": "{{secrets.NOPE}}"}, EnvironmentSecrets({}))
+            resolve({"v": "{{secrets.NOPE}}"}, EnvironmentSecrets({}))
         assert info.value.code == "SECRET_NOT_FOUND"
         assert "NOPE" in info.value.message
         assert info.value.retryable is False
@@ -40,15 +43,21 @@ class TestSubstitution:
     def test_prefix_keeps_the_worker_environment_out_of_reach(self) -> None:
         provider = EnvironmentSecrets({"AWS_SECRET_ACCESS_KEY": "worker-own"}, prefix="SECRET_")
         with pytest.raises(InputError):
-            substitute_secrets({"v": "{{secrets.AWS_SECRET_ACCESS_KEY}}"}, provider)
+            resolve({"v": "{{secrets.AWS_SECRET_ACCESS_KEY}}"}, provider)
 
     def test_custom_prefix(self) -> None:
         provider = EnvironmentSecrets({"MY_X": "1"}, prefix="MY_")
-        assert substitute_secrets({"v": "{{secrets.X}}"}, provider)[0] == {"v": "1"}
+        assert resolve({"v": "{{secrets.X}}"}, provider)[0] == {"v": "1"}
 
-    def test_no_placeholder_returns_copy_without_lookup(self) -> None:
-        result, used = substitute_secrets({"a": [1, {"b": None}]}, EnvironmentSecrets({}))
-        assert result == {"a": [1, {"b": None}]} and used == frozenset()
+    def test_text_without_a_placeholder_is_returned_as_it_is(self) -> None:
+        text = '{"a": [1, {"b": null}], "name": "Grüße"}'
+        result, used = substitute_secrets(text, EnvironmentSecrets({}))
+        assert result is text and used == frozenset()
+
+    def test_works_on_the_gateway_text_with_raw_unicode(self) -> None:
+        text = '{"key": "Grüße/{{secrets.X}}.txt"}'
+        result, used = substitute_secrets(text, EnvironmentSecrets({"SECRET_X": "ü"}))
+        assert json.loads(result) == {"key": "Grüße/ü.txt"} and used == {"ü"}
 
 
 class TestProviders:
@@ -75,12 +84,3 @@ class TestRedaction:
 
     def test_longest_first(self) -> None:
         assert Redactor().with_values(["abc", "abcdef"])("x abcdef y") == "x *** y"
-
-
-class TestReadOnlyVariables:
-    def test_mapping_proxy_variables_as_pyzeebe_delivers_them(self) -> None:
-        from types import MappingProxyType
-
-        variables = MappingProxyType({"a": MappingProxyType({"b": "{{secrets.X}}"})})
-        result, _ = substitute_secrets(variables, EnvironmentSecrets({"SECRET_X": "1"}))
-        assert result == {"a": {"b": "1"}}

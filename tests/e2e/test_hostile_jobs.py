@@ -1,0 +1,67 @@
+"""Hostile jobs against the real worker process: each gets an outcome, none stops a task type.
+
+A job nested thousands of levels deep used to kill the poll loop of its task type silently
+while readiness still said ready; huge header values were echoed into the log at length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import BUCKET, s3_variables
+from tests.e2e.worker_process import WorkerProcess
+from tests.fakes.gateway import GatewayServer
+
+pytestmark = pytest.mark.e2e
+
+UPLOAD = "s3-connector:upload:1"
+StartWorker = Callable[..., WorkerProcess]
+
+
+def deep_variables(levels: int) -> str:
+    nested = '{"a": ' * levels + "1" + "}" * levels
+    return '{"action": {"bucket": "' + BUCKET + '", "metadata": ' + nested + "}}"
+
+
+class TestNeverStalled:
+    @pytest.mark.parametrize("levels", [900, 1_500, 2_000, 50_000])
+    def test_a_deeply_nested_job_fails_as_invalid_input_and_the_task_type_keeps_polling(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str, levels: int
+    ) -> None:
+        worker = start_worker()
+        deep = gateway.gateway.create_job(UPLOAD, {}, raw_variables_json=deep_variables(levels))
+        outcome = gateway.gateway.wait_for_outcome(deep, timeout_s=20)
+        assert outcome.kind == "fail" and outcome.retries == 0, outcome
+        assert "nested deeper than 100 levels (under action.metadata.a.a" in (outcome.error_message or "")
+
+        variables: dict[str, Any] = s3_variables(
+            s3_endpoint, {"bucket": BUCKET, "key": f"after-deep-{levels}.txt", "document": "still serving"}
+        )
+        after = gateway.gateway.create_job(UPLOAD, variables)
+        assert gateway.gateway.wait_for_outcome(after, timeout_s=20).kind == "complete"
+        assert worker.readiness()["ready"] is True
+
+    @pytest.mark.parametrize(
+        ("header", "value"),
+        [
+            ("retryBackoff", "PT" + "9" * (3 * 1024 * 1024)),
+            ("resultExpression", "=" + "(" * 10 + "x" * (3 * 1024 * 1024)),
+            ("resultExpression", '{"a": "$.' + "[" * (3 * 1024 * 1024) + '"}'),
+            ("errorExpression", "=bpmnError(" + "x" * (3 * 1024 * 1024)),
+            ("resultVariable", "x" * (3 * 1024 * 1024)),
+        ],
+        ids=["backoff", "feel-syntax", "jsonpath", "error-expression", "result-variable"],
+    )
+    def test_a_huge_header_is_cut_in_the_message_and_in_the_log(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str, header: str, value: str
+    ) -> None:
+        worker = start_worker()
+        variables = s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "huge-header.txt", "document": "hi"})
+        key = gateway.gateway.create_job(UPLOAD, variables, {header: value})
+        outcome = gateway.gateway.wait_for_outcome(key, timeout_s=30)
+        assert outcome.kind == "fail" and outcome.retries == 0, outcome.kind
+        assert len(outcome.error_message or "") <= 6000
+        assert max(len(line) for line in worker.log().splitlines()) <= 10_000
