@@ -4,4 +4,4 @@ demo:
 test:
 	./scripts/test.sh
 lint:
-	./scripts/bootstrap.sh && .venv/bin/ruff check connector tests examples && .venv/bin/mypy
+	./scripts/bootstrap.sh && .venv/bin/ruff check connector tests testkit examples benchmarks && .venv/bin/mypy

@@ -27,9 +27,9 @@ from typing import Any
 import boto3
 
 from benchmarks.throughput import start_moto
-from tests.fakes.documents_api import DocumentsApi
-from tests.fakes.gateway import GatewayServer
-from tests.integration.s3rver import ACCESS_KEY, SECRET_KEY, S3rver
+from testkit.documents_api import DocumentsApi
+from testkit.gateway import GatewayServer
+from testkit.s3rver import ACCESS_KEY, SECRET_KEY, S3rver
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "memory-bucket"

@@ -26,7 +26,7 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from tests.fakes.gateway import GatewayServer
+from testkit.gateway import GatewayServer
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "bench-bucket"

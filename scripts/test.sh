@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 echo "== ruff"
-.venv/bin/ruff check connector tests examples benchmarks
-.venv/bin/ruff format --check connector tests examples benchmarks
+.venv/bin/ruff check connector tests testkit examples benchmarks
+.venv/bin/ruff format --check connector tests testkit examples benchmarks
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"

@@ -18,11 +18,11 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from testkit.documents_api import DocumentsApi
+from testkit.gateway import GatewayServer
+from testkit.http_servers import StaticServer
 from tests.compat.zeebe_mappings import ROOT, apply_official_template, job_variables
 from tests.e2e.worker_process import WorkerProcess
-from tests.fakes.documents_api import DocumentsApi
-from tests.fakes.gateway import GatewayServer
-from tests.fakes.http_servers import StaticServer
 
 pytestmark = pytest.mark.e2e
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from testkit.gateway import GatewayServer
+from testkit.moto_http import admin_client, moto_server
 from tests.e2e.worker_process import WorkerProcess
-from tests.fakes.gateway import GatewayServer
-from tests.fakes.moto_http import admin_client, moto_server
 
 BUCKET = "e2e-bucket"
 ACCESS_KEY = "AKIAE2EEXAMPLE"

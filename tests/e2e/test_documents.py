@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from testkit.documents_api import DocumentsApi
+from testkit.gateway import GatewayServer
+from testkit.http_servers import StaticServer
 from tests.e2e.conftest import BUCKET, s3_variables
 from tests.e2e.worker_process import WorkerProcess
-from tests.fakes.documents_api import DocumentsApi
-from tests.fakes.gateway import GatewayServer
-from tests.fakes.http_servers import StaticServer
 
 pytestmark = pytest.mark.e2e
 CAMUNDA = "io.camunda:aws-s3:1"

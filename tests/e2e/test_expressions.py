@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from testkit.gateway import GatewayServer
 from tests.e2e.conftest import BUCKET, s3_variables
 from tests.e2e.worker_process import WorkerProcess
-from tests.fakes.gateway import GatewayServer
 
 pytestmark = pytest.mark.e2e
 StartWorker = Callable[..., WorkerProcess]

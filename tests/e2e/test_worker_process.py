@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from testkit.gateway import GatewayServer
+from testkit.http_servers import DelayingProxy, RecordingServer
 from tests.e2e.conftest import BUCKET, SECRET_VALUE, s3_variables
 from tests.e2e.worker_process import WorkerProcess
-from tests.fakes.gateway import GatewayServer
-from tests.fakes.http_servers import DelayingProxy, RecordingServer
 
 pytestmark = pytest.mark.e2e
 

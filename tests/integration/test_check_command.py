@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.moto_http import admin_client, moto_server
+from testkit.moto_http import admin_client, moto_server
 
 BUCKET = "check-bucket"
 

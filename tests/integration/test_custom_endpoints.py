@@ -23,7 +23,7 @@ from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache, ClientSpec
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
-from tests.integration.s3rver import ACCESS_KEY, SECRET_KEY, S3rver
+from testkit.s3rver import ACCESS_KEY, SECRET_KEY, S3rver
 
 BUCKET = "endpoint-bucket"
 IMPLEMENTATION: dict[str, str] = {}  # endpoint URL -> "moto" | "s3rver"
@@ -137,7 +137,7 @@ class TestMultipart:
 
 
 def test_s3rver_binary_is_installed_by_bootstrap() -> None:
-    from tests.integration.s3rver import BINARY
+    from testkit.s3rver import BINARY
 
     assert BINARY.exists(), "tools/ must be installed by ./scripts/bootstrap.sh"
     assert isinstance(Path(BINARY), Path)

@@ -13,7 +13,7 @@ import pytest
 from connector.errors import ConnectorError
 from connector.runtime.document_refs import CamundaDocumentRef, parse_document_ref
 from connector.runtime.documents import DocumentStore, DocumentStoreConfig
-from tests.fakes.documents_api import NOT_FOUND_TITLE, DocumentsApi
+from testkit.documents_api import NOT_FOUND_TITLE, DocumentsApi
 
 MIB = 1024 * 1024
 

@@ -23,7 +23,7 @@ from pyzeebe.job.job import Job
 from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
-from tests.fakes.gateway import GATEWAY_VERSION, FakeGateway, GatewayServer
+from testkit.gateway import GATEWAY_VERSION, FakeGateway, GatewayServer
 
 TASK = "s3-connector:upload:1"
 LONG_LOCK_MS = 60_000

@@ -15,8 +15,8 @@ from connector.runtime.outcome import Complete, Fail
 from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache
-from tests.fakes.http_servers import DelayingProxy
-from tests.fakes.moto_http import admin_client, moto_server
+from testkit.http_servers import DelayingProxy
+from testkit.moto_http import admin_client, moto_server
 
 BUCKET = "fault-bucket"
 

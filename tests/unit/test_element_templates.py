@@ -45,7 +45,7 @@ from connector.app import invoke_job
 from connector.feel import FeelEngine
 from connector.runtime.document_refs import parse_document_ref
 from connector.settings import WorkerSettings
-from tests.fakes.documents_api import DocumentsApi
+from testkit.documents_api import DocumentsApi
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "element-templates"

@@ -1,6 +1,6 @@
 """In-memory doubles for the worker loop: a gateway client and a clock that tests drive.
 
-The gRPC double (``tests/fakes/gateway.py``) proves the protocol; these prove the loop's
+The gRPC double (``testkit/gateway.py``) proves the protocol; these prove the loop's
 decisions (supervision, drain, reporting) without sockets or wall-clock waits.
 """
 

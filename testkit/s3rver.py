@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BINARY = ROOT / "tools" / "node_modules" / ".bin" / "s3rver"
 ACCESS_KEY = SECRET_KEY = "S3RVER"  # s3rver's fixed credentials
 
