@@ -11,8 +11,9 @@ from typing import Any
 
 from connector import __version__
 from connector.actions.registry import build_actions, build_task_specs
+from connector.documents.store import DocumentStore, DocumentStoreConfig
+from connector.redaction import Redactor
 from connector.retrying import Backoff
-from connector.runtime.documents import DocumentStore, DocumentStoreConfig
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.jobs import Job
 from connector.runtime.logs import configure_logging
@@ -20,13 +21,7 @@ from connector.runtime.metrics import HealthServer, HealthState, PrometheusObser
 from connector.runtime.observer import JobObserver
 from connector.runtime.outcome import Complete, Fail, Outcome
 from connector.runtime.pipeline import Pipeline, TaskSpec
-from connector.runtime.secrets import (
-    ChainedSecrets,
-    DirectorySecrets,
-    EnvironmentSecrets,
-    Redactor,
-    SecretProvider,
-)
+from connector.runtime.secrets import ChainedSecrets, DirectorySecrets, EnvironmentSecrets, SecretProvider
 from connector.settings import WorkerSettings
 
 __all__ = ["ConfigurationError", "invoke_job", "outcome_json", "run_worker", "setup_logging"]

@@ -18,7 +18,8 @@ from connector.actions.clients import client_spec
 from connector.actions.models import BucketName
 from connector.actions.registry import s3_policy
 from connector.errors import InputError
-from connector.runtime.secrets import Redactor, substitute_secrets
+from connector.redaction import Redactor
+from connector.runtime.secrets import substitute_secrets
 from connector.s3.check import CheckStep, run_check
 from connector.s3.client import ClientCache
 from connector.s3.errors import s3_errors

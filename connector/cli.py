@@ -113,7 +113,7 @@ def _check(args: argparse.Namespace, settings: WorkerSettings) -> int:
     from connector.app import known_secret_values
     from connector.checking import check_bucket, report_json, report_text
     from connector.errors import ConnectorError
-    from connector.runtime.secrets import Redactor
+    from connector.redaction import Redactor
 
     redact = Redactor(known_secret_values(settings, os.environ))
     variables = _json_argument(args.variables, "variables")

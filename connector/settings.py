@@ -116,7 +116,7 @@ class WorkerSettings(BaseSettings):
     client_cache_size: int = Field(64, ge=1)
 
     # --- Documents (the Camunda REST document store itself is configured by Camunda's SDK
-    # names, CAMUNDA_REST_ADDRESS and friends: see connector.runtime.documents)
+    # names, CAMUNDA_REST_ADDRESS and friends: see connector.documents.store)
     allow_private_urls: bool = False
     allowed_url_hosts: str = ""
     external_max_bytes: int = Field(5 * 1024**3, ge=1)

@@ -22,17 +22,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from connector.errors import ConnectorError, InputError
-from connector.runtime.document_refs import (
+from connector.documents.external import ExternalFetcher
+from connector.documents.references import (
     CamundaDocumentRef,
     ExternalDocumentRef,
     InlineDocumentRef,
     is_document_ref,
     parse_document_ref,
 )
-from connector.runtime.documents import DocumentStore
-from connector.runtime.external_urls import ExternalFetcher
-from connector.runtime.streams import AsyncToSyncReader, DocumentStream
+from connector.documents.store import DocumentStore
+from connector.documents.streams import AsyncToSyncReader, DocumentStream
+from connector.errors import ConnectorError, InputError
 
 __all__ = ["DocumentSources", "UploadBody", "UploadSource", "document_store_missing", "upload_body"]
 

@@ -18,14 +18,14 @@ from connector.actions.content_modes import typed_content
 from connector.actions.documents import DocumentSources, UploadSource, document_store_missing
 from connector.actions.models import DeleteAction, DownloadAction, UploadAction
 from connector.actions.policy import S3Policy
+from connector.documents.address_guard import AddressPolicy
+from connector.documents.external import ExternalFetcher
+from connector.documents.references import CamundaDocumentRef, parse_document_ref
+from connector.documents.store import DocumentStore
+from connector.documents.streams import SyncToAsyncChunks
 from connector.errors import InputError
-from connector.runtime.address_guard import AddressPolicy
-from connector.runtime.document_refs import CamundaDocumentRef, parse_document_ref
-from connector.runtime.documents import DocumentStore
 from connector.runtime.durations import DurationError, parse_duration_ms
-from connector.runtime.external_urls import ExternalFetcher
 from connector.runtime.pipeline import HandlerContext
-from connector.runtime.streams import SyncToAsyncChunks
 from connector.s3.client import ClientCache, ClientSpec
 from connector.s3.content import guess_content_type
 from connector.s3.errors import s3_errors

@@ -5,9 +5,9 @@ from __future__ import annotations
 from connector.actions.documents import DocumentSources
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
-from connector.runtime.address_guard import AddressPolicy
-from connector.runtime.documents import DocumentStore
-from connector.runtime.external_urls import ExternalFetcher
+from connector.documents.address_guard import AddressPolicy
+from connector.documents.external import ExternalFetcher
+from connector.documents.store import DocumentStore
 from connector.runtime.pipeline import TaskSpec
 from connector.s3.client import ClientCache
 from connector.settings import WorkerSettings

@@ -10,12 +10,12 @@ either into a BPMN error, a job error with its own retries, or an ignored error.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from connector.errors import ConnectorError
+from connector.redaction import Redactor
 
 __all__ = [
     "MAX_MESSAGE_CHARS",
@@ -95,23 +95,17 @@ def truncate_message(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     return message[: limit - len(marker)] + marker
 
 
-def _no_redaction(text: str) -> str:
-    return text
+_NO_SECRETS = Redactor()
 
 
-def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
-    # Through JSON text so that a secret is masked wherever it sits: keys, values, nested.
-    return json.loads(redact(json.dumps(value, ensure_ascii=False, default=str)))
-
-
-def error_variables(error: ConnectorError, redact: Callable[[str], str]) -> dict[str, Any]:
+def error_variables(error: ConnectorError, redact: Redactor) -> dict[str, Any]:
     """The ``error`` context Camunda exposes to error expressions and sets on failed jobs,
     with secret values masked everywhere in it."""
     return {
         "type": type(error).__name__,
         "code": error.code,
         "message": truncate_message(redact(error.message)),
-        "variables": _redacted(error.variables, redact),
+        "variables": redact.json_value(error.variables),
     }
 
 
@@ -122,7 +116,7 @@ def decide_outcome(
     job_retries: int,
     retry_backoff_ms: int | None,
     decision: ErrorDecision | None = None,
-    redact: Callable[[str], str] = _no_redaction,
+    redact: Redactor = _NO_SECRETS,
 ) -> Outcome:
     """Decide the single outcome of a job. Pure: no I/O, no clock.
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from connector.errors import ConnectorError
 from connector.feel import FeelEngine
+from connector.redaction import Redactor
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.expressions import ExpressionEngine, decision_from_value
 from connector.runtime.headers import JobHeaders, parse_headers
@@ -33,7 +34,7 @@ from connector.runtime.outcome import (
     error_variables,
 )
 from connector.runtime.result_mapping import map_result
-from connector.runtime.secrets import Redactor, SecretProvider, substitute_secrets
+from connector.runtime.secrets import SecretProvider, substitute_secrets
 
 __all__ = ["Handler", "HandlerContext", "Pipeline", "TaskSpec", "TimeoutExtender"]
 

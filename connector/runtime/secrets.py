@@ -1,4 +1,4 @@
-"""``{{secrets.NAME}}`` substitution and redaction, with Camunda's semantics.
+"""``{{secrets.NAME}}`` substitution, with Camunda's semantics, and the providers of secret values.
 
 Camunda replaces placeholders in the raw JSON text of all job variables before binding,
 inserting each value JSON-escaped, so a placeholder works inside a longer string and inside
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -23,7 +23,6 @@ __all__ = [
     "ChainedSecrets",
     "DirectorySecrets",
     "EnvironmentSecrets",
-    "Redactor",
     "SecretProvider",
     "substitute_secrets",
 ]
@@ -31,7 +30,6 @@ __all__ = [
 _PLACEHOLDER = re.compile(r"\{\{\s*secrets\.(?P<name>\S+?)\s*\}\}")
 # Directory lookups must stay inside the directory: no separators, no dot-only names.
 _SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
-MASK = "***"
 
 
 class SecretProvider(Protocol):
@@ -79,25 +77,6 @@ class ChainedSecrets:
             if value is not None:
                 return value
         return None
-
-
-@dataclass(frozen=True)
-class Redactor:
-    """Masks known secret values in text that may leave the worker (messages, logs)."""
-
-    values: frozenset[str] = field(default_factory=frozenset)
-
-    def with_values(self, values: Iterable[str]) -> Redactor:
-        return Redactor(self.values | {v for v in values if v})
-
-    def __call__(self, text: str) -> str:
-        # Longest first, so a secret containing another secret is masked whole.
-        for value in sorted(self.values, key=len, reverse=True):
-            text = text.replace(value, MASK)
-            escaped = json.dumps(value)[1:-1]
-            if escaped != value:
-                text = text.replace(escaped, MASK)
-        return text
 
 
 def substitute_secrets(text: str, provider: SecretProvider) -> tuple[str, frozenset[str]]:

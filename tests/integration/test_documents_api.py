@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from connector.documents.references import CamundaDocumentRef, parse_document_ref
+from connector.documents.store import DocumentStore, DocumentStoreConfig
 from connector.errors import ConnectorError
-from connector.runtime.document_refs import CamundaDocumentRef, parse_document_ref
-from connector.runtime.documents import DocumentStore, DocumentStoreConfig
 from testkit.documents_api import NOT_FOUND_TITLE, DocumentsApi
 
 MIB = 1024 * 1024

@@ -20,15 +20,15 @@ from typing import Any
 
 import pytest
 
-from connector.errors import ConnectorError, InputError
-from connector.runtime.address_guard import (
+from connector.documents.address_guard import (
     ALLOW_PRIVATE_SETTING,
     ALLOWED_HOSTS_SETTING,
     AddressPolicy,
     IPAddress,
     Resolver,
 )
-from connector.runtime.external_urls import ExternalFetcher
+from connector.documents.external import ExternalFetcher
+from connector.errors import ConnectorError, InputError
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,11 @@
-"""The layering of DESIGN.md §2, checked on the source: the runtime knows jobs, not S3;
-``connector/s3`` knows boto3, not Zeebe; only ``runtime/zeebe.py`` talks to pyzeebe/gRPC."""
+"""The four rooms of DESIGN.md §2 and their one-way doors, checked on the source.
+
+- ``runtime/`` knows jobs: neither boto3 nor httpx, nor the other rooms.
+- ``documents/`` knows Camunda's document store and HTTP: neither boto3, pyzeebe nor ``s3/``.
+- ``s3/`` knows boto3: neither pyzeebe, httpx nor ``documents/``.
+- ``actions/`` glues them; only ``runtime/zeebe.py`` talks to pyzeebe/gRPC.
+- ``feel/`` stands alone; the shared modules at the top import no room.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,31 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "connector"
+SHARED = ("errors", "clock", "retrying", "redaction")
+ROOMS: dict[str, tuple[str, ...]] = {
+    "runtime": ("boto3", "botocore", "httpx", "connector.s3", "connector.documents", "connector.actions"),
+    "documents": (
+        "boto3",
+        "botocore",
+        "pyzeebe",
+        "grpc",
+        "connector.s3",
+        "connector.runtime",
+        "connector.actions",
+        "connector.settings",
+    ),
+    "s3": (
+        "pyzeebe",
+        "grpc",
+        "httpx",
+        "pydantic",
+        "connector.documents",
+        "connector.runtime",
+        "connector.actions",
+        "connector.settings",
+    ),
+    "actions": ("pyzeebe", "grpc"),
+}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -21,40 +52,53 @@ def imports_of(path: Path) -> set[str]:
     return names
 
 
-def modules(sub: str) -> list[Path]:
-    return sorted((PACKAGE / sub).rglob("*.py"))
-
-
 def uses(names: set[str], prefix: str) -> bool:
     return any(name == prefix or name.startswith(prefix + ".") for name in names)
 
 
-@pytest.mark.parametrize("path", modules("s3"), ids=lambda p: p.name)
-def test_s3_layer_is_ignorant_of_zeebe_and_runtime(path: Path) -> None:
-    names = imports_of(path)
-    for forbidden in ("pyzeebe", "grpc", "connector.runtime", "connector.actions", "pydantic", "connector.settings"):
-        assert not uses(names, forbidden), f"{path.name} imports {forbidden}"
+ROOM_MODULES = [
+    pytest.param(room, path, id=f"{room}/{path.name}")
+    for room in ROOMS
+    for path in sorted((PACKAGE / room).rglob("*.py"))
+]
 
 
-@pytest.mark.parametrize("path", modules("runtime"), ids=lambda p: p.name)
-def test_runtime_is_ignorant_of_s3(path: Path) -> None:
+@pytest.mark.parametrize(("room", "path"), ROOM_MODULES)
+def test_each_room_keeps_to_its_doors(room: str, path: Path) -> None:
     names = imports_of(path)
-    for forbidden in ("boto3", "botocore", "connector.s3", "connector.actions"):
-        assert not uses(names, forbidden), f"{path.name} imports {forbidden}"
+    broken = [forbidden for forbidden in ROOMS[room] if uses(names, forbidden)]
+    assert broken == [], f"{room}/{path.name} imports {broken}"
+
+
+def test_every_room_has_modules() -> None:
+    for room in ROOMS:
+        assert list((PACKAGE / room).glob("*.py")), room
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_modules_at_the_top_import_no_room(name: str) -> None:
+    path = PACKAGE / f"{name}.py"
+    if not path.exists():
+        pytest.fail(f"connector/{name}.py is missing")
+    names = imports_of(path)
+    rooms = [room for room in (*ROOMS, "feel", "settings", "app", "cli") if uses(names, f"connector.{room}")]
+    assert rooms == [], f"connector/{name}.py imports {rooms}"
 
 
 def test_only_the_zeebe_adapter_imports_pyzeebe_or_grpc() -> None:
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
-        if path.name != "zeebe.py" and (uses(imports_of(path), "pyzeebe") or uses(imports_of(path), "grpc"))
+        if path.relative_to(PACKAGE) != Path("runtime/zeebe.py")
+        and (uses(imports_of(path), "pyzeebe") or uses(imports_of(path), "grpc"))
     ]
     assert offenders == []
 
 
-@pytest.mark.parametrize("path", modules("feel"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((PACKAGE / "feel").rglob("*.py")), ids=lambda p: p.name)
 def test_feel_is_a_standalone_evaluator(path: Path) -> None:
     names = {name for name in imports_of(path) if name.startswith("connector")}
-    assert names <= {"connector.errors"} | {n for n in names if n.startswith("connector.feel")}, path.name
-    for forbidden in ("boto3", "botocore", "pyzeebe", "grpc"):
+    allowed = {"connector.errors", "connector.error_codes"}
+    assert {n for n in names if not n.startswith("connector.feel")} <= allowed, path.name
+    for forbidden in ("boto3", "botocore", "pyzeebe", "grpc", "httpx"):
         assert not uses(imports_of(path), forbidden)

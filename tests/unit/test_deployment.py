@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from connector.runtime.document_store_auth import DocumentStoreConfig
+from connector.documents.store_auth import DocumentStoreConfig
 from connector.runtime.metrics import HealthServer, HealthState, PrometheusObserver
 from connector.runtime.zeebe import describe_channel
 from connector.settings import WorkerSettings

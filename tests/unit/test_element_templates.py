@@ -42,8 +42,8 @@ from connector.actions.models import (
 )
 from connector.actions.registry import build_task_specs
 from connector.app import invoke_job
+from connector.documents.references import parse_document_ref
 from connector.feel import FeelEngine
-from connector.runtime.document_refs import parse_document_ref
 from connector.settings import WorkerSettings
 from testkit.documents_api import DocumentsApi
 

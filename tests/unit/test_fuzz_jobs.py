@@ -21,9 +21,9 @@ from moto import mock_aws
 from connector.actions.documents import DocumentSources
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
-from connector.runtime.address_guard import AddressPolicy
+from connector.documents.address_guard import AddressPolicy
+from connector.documents.external import ExternalFetcher
 from connector.runtime.executor import BlockingExecutor
-from connector.runtime.external_urls import ExternalFetcher
 from connector.runtime.jobs import Job
 from connector.runtime.outcome import MAX_MESSAGE_CHARS, Complete, Fail, Throw
 from connector.runtime.pipeline import Pipeline, TaskSpec

@@ -292,8 +292,8 @@ class TestInlineUploads:
 
     async def test_inline_content_over_the_cap(self, s3: Any) -> None:
         from connector.actions.documents import DocumentSources
-        from connector.runtime.address_guard import AddressPolicy
-        from connector.runtime.external_urls import ExternalFetcher
+        from connector.documents.address_guard import AddressPolicy
+        from connector.documents.external import ExternalFetcher
 
         sources = DocumentSources(store=None, fetcher=ExternalFetcher(AddressPolicy(), max_bytes=1), inline_max_bytes=4)
         with pytest.raises(InputError, match="S3_CONNECTOR_INLINE_UPLOAD_MAX_BYTES"):

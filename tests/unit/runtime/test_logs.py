@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from connector.redaction import Redactor
 from connector.runtime.logs import MAX_LOG_MESSAGE_CHARS, MAX_LOG_TRACE_CHARS, configure_logging
-from connector.runtime.secrets import Redactor
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from connector.runtime.secrets import (
     ChainedSecrets,
     DirectorySecrets,
     EnvironmentSecrets,
-    Redactor,
     SecretProvider,
     substitute_secrets,
 )
@@ -75,12 +74,3 @@ class TestProviders:
         chain = ChainedSecrets((EnvironmentSecrets({"SECRET_A": "from-env"}), DirectorySecrets(tmp_path)))
         assert chain.get("A") == "from-env"
         assert ChainedSecrets((EnvironmentSecrets({}), DirectorySecrets(tmp_path))).get("A") == "from-file"
-
-
-class TestRedaction:
-    def test_masks_plain_and_json_escaped_values(self) -> None:
-        redact = Redactor().with_values(['p@ss"word', ""])
-        assert redact('failed with p@ss"word and {"k": "p@ss\\"word"}') == 'failed with *** and {"k": "***"}'
-
-    def test_longest_first(self) -> None:
-        assert Redactor().with_values(["abc", "abcdef"])("x abcdef y") == "x *** y"

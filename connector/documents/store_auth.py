@@ -1,7 +1,7 @@
 """Where Camunda's document store is and how the worker authenticates to it.
 
 ``DocumentStoreConfig.from_env`` reads the names Camunda's SDKs use (listed in
-``connector.runtime.documents``); ``TokenSource`` caches OAuth client-credentials tokens.
+``connector.documents.store``); ``TokenSource`` caches OAuth client-credentials tokens.
 """
 
 from __future__ import annotations

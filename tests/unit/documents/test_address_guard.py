@@ -8,8 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from connector.errors import ConnectorError, InputError
-from connector.runtime.address_guard import (
+from connector.documents.address_guard import (
     ALLOW_PRIVATE_SETTING,
     ALLOWED_HOSTS_SETTING,
     AddressPolicy,
@@ -18,6 +17,7 @@ from connector.runtime.address_guard import (
     address_category,
     resolve_checked,
 )
+from connector.errors import ConnectorError, InputError
 
 REFUSED = {
     "10.0.0.1": "private",

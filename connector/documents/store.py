@@ -47,18 +47,19 @@ from urllib.parse import quote
 
 import httpx
 
-from connector.errors import ConnectorError
-from connector.retrying import Backoff
-from connector.runtime.document_refs import CamundaDocumentRef
-from connector.runtime.document_store_auth import (
+from connector.documents.multipart import MultipartBody
+from connector.documents.references import CamundaDocumentRef
+from connector.documents.store_auth import (
     DEFAULT_AUDIENCE,
     DEFAULT_OAUTH_URL,
     DocumentStoreConfig,
     TokenSource,
     unavailable,
 )
-from connector.runtime.multipart import MultipartBody
-from connector.runtime.streams import DocumentStream, ResponseStream, response_length
+from connector.documents.streams import DocumentStream, ResponseStream, response_length
+from connector.errors import ConnectorError
+from connector.redaction import Redactor
+from connector.retrying import Backoff
 
 __all__ = ["DEFAULT_AUDIENCE", "DEFAULT_OAUTH_URL", "DocumentStore", "DocumentStoreConfig", "DocumentStream"]
 
@@ -96,7 +97,8 @@ class DocumentStore:
             # Identity encoding: Content-Length then counts the bytes we actually stream.
             headers={"Accept-Encoding": "identity"},
         )
-        self._secrets = [s for s in (config.password, config.client_secret) if s]
+        # The store might echo what it was sent; our credentials must not reach a job's incident.
+        self._redact = Redactor(frozenset(s for s in (config.password, config.client_secret) if s))
 
     @property
     def documents_url(self) -> str:
@@ -278,12 +280,6 @@ class DocumentStore:
         if status >= 500 or status == 429:
             return ConnectorError(message, code="DOCUMENT_STORE_UNAVAILABLE", retryable=True)
         return ConnectorError(message, code=failed_code, retryable=False)
-
-    def _redact(self, text: str) -> str:
-        # The store might echo what it was sent; our secrets must not reach a job's incident.
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
 
 
 def _params(**values: str | None) -> dict[str, str]:

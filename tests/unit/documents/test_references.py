@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from connector.errors import InputError
-from connector.runtime.document_refs import (
+from connector.documents.references import (
     CamundaDocumentRef,
     DocumentMetadata,
     ExternalDocumentRef,
@@ -15,6 +14,7 @@ from connector.runtime.document_refs import (
     is_document_ref,
     parse_document_ref,
 )
+from connector.errors import InputError
 
 TASKLIST_REFERENCE: dict[str, Any] = {
     "camunda.document.type": "camunda",

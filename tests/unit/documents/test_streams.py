@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from connector.documents.streams import AsyncToSyncReader, SyncToAsyncChunks
 from connector.errors import ConnectorError
 from connector.runtime.executor import BlockingExecutor
-from connector.runtime.streams import AsyncToSyncReader, SyncToAsyncChunks
 
 MIB = 1024 * 1024
 TOTAL = 64 * MIB

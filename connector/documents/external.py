@@ -37,9 +37,9 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from connector.documents.address_guard import AddressPolicy, IPAddress, Resolver, resolve_checked, system_resolver
+from connector.documents.streams import DocumentStream, ResponseStream, response_length
 from connector.errors import ConnectorError, InputError
-from connector.runtime.address_guard import AddressPolicy, IPAddress, Resolver, resolve_checked, system_resolver
-from connector.runtime.streams import DocumentStream, ResponseStream, response_length
 
 __all__ = ["ExternalFetcher"]
 
