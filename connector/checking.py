@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import asdict, replace
 from typing import Any
 
-from connector.actions.camunda import resolve_target
+from connector.actions.binding import bind
 from connector.actions.clients import client_spec
-from connector.actions.models import BucketName
+from connector.actions.connection import S3Job
+from connector.actions.inputs import BucketName
 from connector.actions.registry import s3_policy
-from connector.errors import InputError
+from connector.error_codes import INVALID_INPUT, SKIPPED
 from connector.redaction import Redactor
 from connector.runtime.secrets import substitute_secrets
 from connector.s3.check import CheckStep, run_check
@@ -50,12 +51,12 @@ def check_bucket(
     try:
         TypeAdapter(BucketName).validate_python(bucket)
     except ValidationError as exc:
-        raise InputError(f"--bucket: {exc.errors()[0]['msg']}", code="INVALID_INPUT") from None
+        raise INVALID_INPUT.error(f"--bucket: {exc.errors()[0]['msg']}") from None
     text, _ = substitute_secrets(json.dumps(dict(variables), ensure_ascii=False), build_secrets(settings, environ))
     resolved = json.loads(text)
     if "authentication" not in resolved and "awsCredential" not in resolved:
         resolved["authentication"] = {"type": "defaultCredentialsChain"}
-    target = resolve_target(resolved)
+    target = bind(S3Job, resolved).target
     policy = replace(
         s3_policy(settings),
         allow_default_credentials=True,
@@ -72,7 +73,7 @@ def report_text(bucket: str, steps: list[CheckStep], redact: Redactor) -> str:
     for step in steps:
         status = "ok" if step.ok else f"FAILED ({step.code})"
         lines.append(f"  {step.name:<7} {step.iam_action:<16} {status}")
-        if not step.ok and step.code != "SKIPPED":
+        if not step.ok and step.code != SKIPPED.code:
             lines.append(f"          {redact(step.message or '')}")
             lines.append(
                 f"          -> grant {step.iam_action} on arn:aws:s3:::{bucket}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from connector.actions.camunda import S3Target
+from connector.actions.connection import S3Target
 from connector.actions.policy import S3Policy
-from connector.errors import InputError
+from connector.errors import invalid
 from connector.s3.client import ClientSpec
 from connector.s3.credentials import AssumeRole
 
@@ -31,10 +31,7 @@ def client_spec(target: S3Target, policy: S3Policy) -> ClientSpec:
         policy.check_default_credentials()
     endpoint = target.endpoint or policy.default_endpoint
     if endpoint and (config.fips or config.dualStack):
-        raise InputError(
-            "Invalid input:\n- configuration.fips/dualStack: only for AWS endpoints, not with a custom endpoint",
-            code="INVALID_INPUT",
-        )
+        raise invalid("configuration.fips/dualStack", "only for AWS endpoints, not with a custom endpoint")
     role = None
     if auth.type == "assumeRole" and auth.roleArn:
         role = AssumeRole(

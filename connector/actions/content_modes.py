@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from connector.actions.camunda import DownloadFormat
-from connector.errors import ConnectorError, InputError
+from connector.error_codes import CONTENT_NOT_TEXT, INVALID_JSON, UNSUPPORTED_CHARSET
 from connector.s3.content import decode_content
 
 __all__ = ["typed_content"]
@@ -18,18 +18,15 @@ def _as_text(body: bytes, encoding: str | None, where: str) -> str:
     try:
         codecs.lookup(charset)
     except LookupError:
-        raise InputError(
-            f"Invalid input:\n- documentReturnFormat.encoding: unknown charset {charset[:60]!r}",
-            code="UNSUPPORTED_CHARSET",
+        raise UNSUPPORTED_CHARSET.error(
+            f"Invalid input:\n- documentReturnFormat.encoding: unknown charset {charset[:60]!r}"
         ) from None
     try:
         return body.decode(charset)
     except UnicodeDecodeError as exc:
-        raise ConnectorError(
+        raise CONTENT_NOT_TEXT.error(
             f"The object {where} is not valid {charset} text (byte {exc.start}); choose another encoding "
-            "or download it as a document",
-            code="CONTENT_NOT_TEXT",
-            retryable=False,
+            "or download it as a document"
         ) from None
 
 
@@ -51,9 +48,8 @@ def typed_content(
         try:
             return json.loads(body.decode("utf-8-sig")), content_type
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ConnectorError(
-                f"JSON response format selected but the object {where} is not valid JSON: {exc}",
-                code="INVALID_JSON",
+            raise INVALID_JSON.error(
+                f"JSON response format selected but the object {where} is not valid JSON: {exc}"
             ) from None
     decoded = decode_content(body, content_type)
     return decoded.value, decoded.content_type

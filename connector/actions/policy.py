@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from connector.errors import InputError
+from connector.error_codes import BUCKET_NOT_ALLOWED, DEFAULT_CREDENTIALS_NOT_ALLOWED, ENDPOINT_NOT_ALLOWED
 
 __all__ = ["S3Policy", "endpoint_allowed"]
 
@@ -42,10 +42,9 @@ class S3Policy:
         InputError: ``BUCKET_NOT_ALLOWED`` naming ``action.bucket`` and the setting.
         """
         if self.allowed_buckets and not any(fnmatch.fnmatchcase(bucket, rule) for rule in self.allowed_buckets):
-            raise InputError(
+            raise BUCKET_NOT_ALLOWED.error(
                 f"action.bucket '{bucket}' is not allowed by this worker: the operator limits jobs to the buckets "
-                "in S3_CONNECTOR_ALLOWED_BUCKETS",
-                code="BUCKET_NOT_ALLOWED",
+                "in S3_CONNECTOR_ALLOWED_BUCKETS"
             )
 
     def check_endpoint(self, endpoint: str | None) -> None:
@@ -54,10 +53,9 @@ class S3Policy:
         """
         if endpoint is None or endpoint_allowed(endpoint, self.default_endpoint, self.allowed_endpoints):
             return
-        raise InputError(
+        raise ENDPOINT_NOT_ALLOWED.error(
             "configuration.endpoint is not allowed by this worker: add it to S3_CONNECTOR_ALLOWED_ENDPOINTS "
-            "(comma-separated URLs) to let jobs use it",
-            code="ENDPOINT_NOT_ALLOWED",
+            "(comma-separated URLs) to let jobs use it"
         )
 
     def check_default_credentials(self) -> None:
@@ -65,10 +63,9 @@ class S3Policy:
         InputError: ``DEFAULT_CREDENTIALS_NOT_ALLOWED`` naming the setting that enables them.
         """
         if not self.allow_default_credentials:
-            raise InputError(
+            raise DEFAULT_CREDENTIALS_NOT_ALLOWED.error(
                 "authentication.type 'defaultCredentialsChain' uses the worker's own AWS identity and is "
-                "disabled; the operator can enable it with S3_CONNECTOR_ALLOW_DEFAULT_CREDENTIALS=true",
-                code="DEFAULT_CREDENTIALS_NOT_ALLOWED",
+                "disabled; the operator can enable it with S3_CONNECTOR_ALLOW_DEFAULT_CREDENTIALS=true"
             )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from connector.actions.documents import DocumentSources
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
 from connector.documents.address_guard import AddressPolicy
 from connector.documents.external import ExternalFetcher
+from connector.documents.sources import DocumentSources
 from connector.documents.store import DocumentStore
 from connector.runtime.pipeline import TaskSpec
 from connector.s3.client import ClientCache

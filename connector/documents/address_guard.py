@@ -28,7 +28,7 @@ import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from connector.errors import ConnectorError, InputError
+from connector.error_codes import EXTERNAL_URL_UNAVAILABLE, URL_HOST_UNKNOWN, URL_NOT_ALLOWED
 
 __all__ = [
     "ALLOWED_HOSTS_SETTING",
@@ -129,10 +129,9 @@ class AddressPolicy:
         remedy = f"add the host to {ALLOWED_HOSTS_SETTING}"
         if category != METADATA_CATEGORY:
             remedy += f" or set {ALLOW_PRIVATE_SETTING}=true"
-        raise InputError(
+        raise URL_NOT_ALLOWED.error(
             f"External document URL host {shown!r} resolves to {address}, a {category} address, "
-            f"which the worker does not contact; to allow it, {remedy}",
-            code="URL_NOT_ALLOWED",
+            f"which the worker does not contact; to allow it, {remedy}"
         )
 
 
@@ -168,25 +167,17 @@ async def _resolve(host: str, port: int, resolver: Resolver) -> list[IPAddress]:
         found = await resolver(host, port)
     except socket.gaierror as exc:
         if exc.errno == socket.EAI_AGAIN:
-            raise ConnectorError(
-                f"External document URL host {host!r} could not be resolved right now",
-                code="EXTERNAL_URL_UNAVAILABLE",
-                retryable=True,
+            raise EXTERNAL_URL_UNAVAILABLE.error(
+                f"External document URL host {host!r} could not be resolved right now"
             ) from None
         found = []
     except OSError:
-        raise ConnectorError(
-            f"External document URL host {host!r} could not be resolved", code="EXTERNAL_URL_UNAVAILABLE"
-        ) from None
+        raise EXTERNAL_URL_UNAVAILABLE.error(f"External document URL host {host!r} could not be resolved") from None
     addresses: list[IPAddress] = []
     for item in found:
         address = ipaddress.ip_address(item) if isinstance(item, str) else item
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise ConnectorError(
-            f"External document URL host {host!r} does not resolve to any address",
-            code="URL_HOST_UNKNOWN",
-            retryable=False,
-        )
+        raise URL_HOST_UNKNOWN.error(f"External document URL host {host!r} does not resolve to any address")
     return addresses

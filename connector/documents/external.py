@@ -39,7 +39,14 @@ import httpx
 
 from connector.documents.address_guard import AddressPolicy, IPAddress, Resolver, resolve_checked, system_resolver
 from connector.documents.streams import DocumentStream, ResponseStream, response_length
-from connector.errors import ConnectorError, InputError
+from connector.error_codes import (
+    DOCUMENT_NOT_FOUND,
+    DOCUMENT_TOO_LARGE,
+    EXTERNAL_URL_FAILED,
+    EXTERNAL_URL_UNAVAILABLE,
+    URL_NOT_ALLOWED,
+)
+from connector.errors import ConnectorError
 
 __all__ = ["ExternalFetcher"]
 
@@ -58,9 +65,7 @@ def _shown(url: str) -> str:
 
 
 def _unavailable(url: str, detail: str) -> ConnectorError:
-    return ConnectorError(
-        f"External document {_shown(url)} is unavailable: {detail}", code="EXTERNAL_URL_UNAVAILABLE", retryable=True
-    )
+    return EXTERNAL_URL_UNAVAILABLE.error(f"External document {_shown(url)} is unavailable: {detail}")
 
 
 class ExternalFetcher:
@@ -130,11 +135,7 @@ class ExternalFetcher:
                     stack.push_async_exit(hop.pop_all())  # the caller streams, then closes
                     return response, url
             url = urljoin(url, location)
-        raise ConnectorError(
-            f"External document {_shown(url)}: more than {self._max_redirects} redirects",
-            code="EXTERNAL_URL_FAILED",
-            retryable=False,
-        )
+        raise EXTERNAL_URL_FAILED.error(f"External document {_shown(url)}: more than {self._max_redirects} redirects")
 
     async def _hop(self, client: httpx.AsyncClient, url: str) -> httpx.Response:
         try:
@@ -143,9 +144,8 @@ class ExternalFetcher:
         except ValueError:
             scheme, host, port = "", None, None
         if scheme not in _DEFAULT_PORTS or not host:
-            raise InputError(
-                f"External document URL {_shown(url)} is not allowed: only absolute http and https URLs are",
-                code="URL_NOT_ALLOWED",
+            raise URL_NOT_ALLOWED.error(
+                f"External document URL {_shown(url)} is not allowed: only absolute http and https URLs are"
             )
         port = port or _DEFAULT_PORTS[scheme]
         addresses = await resolve_checked(host, port, self._policy, self._resolver)
@@ -166,10 +166,9 @@ class _TooLarge:
     def __init__(self, url: str) -> None:
         self._url = url
 
-    def __call__(self, max_bytes: int) -> InputError:
-        return InputError(
-            f"External document {_shown(self._url)} is larger than the limit of {max_bytes} bytes",
-            code="DOCUMENT_TOO_LARGE",
+    def __call__(self, max_bytes: int) -> ConnectorError:
+        return DOCUMENT_TOO_LARGE.error(
+            f"External document {_shown(self._url)} is larger than the limit of {max_bytes} bytes"
         )
 
 
@@ -206,16 +205,10 @@ def _raise_for_status(response: httpx.Response, url: str) -> None:
     if 200 <= status < 300:
         return
     if status in (404, 410):
-        raise ConnectorError(
-            f"External document {_shown(url)} was not found (HTTP {status})", code="DOCUMENT_NOT_FOUND", retryable=False
-        )
+        raise DOCUMENT_NOT_FOUND.error(f"External document {_shown(url)} was not found (HTTP {status})")
     if status >= 500 or status in (408, 429):
         raise _unavailable(url, f"HTTP {status}")
-    raise ConnectorError(
-        f"External document {_shown(url)} could not be fetched: HTTP {status}",
-        code="EXTERNAL_URL_FAILED",
-        retryable=False,
-    )
+    raise EXTERNAL_URL_FAILED.error(f"External document {_shown(url)} could not be fetched: HTTP {status}")
 
 
 def _file_name(response: httpx.Response, url: str) -> str | None:

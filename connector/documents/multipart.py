@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from uuid import uuid4
 
-from connector.errors import ConnectorError
+from connector.error_codes import DOCUMENT_SIZE_MISMATCH
 
 __all__ = ["MultipartBody"]
 
@@ -51,11 +51,9 @@ class MultipartBody:
                 break
             yield chunk
         if self._size is not None and sent != self._size:
-            raise ConnectorError(
+            raise DOCUMENT_SIZE_MISMATCH.error(
                 f"The document to store has {'at least ' if sent > self._size else ''}{sent} bytes, "
-                f"but its size was given as {self._size}",
-                code="DOCUMENT_SIZE_MISMATCH",
-                retryable=False,
+                f"but its size was given as {self._size}"
             )
         yield self._tail
 

@@ -46,9 +46,10 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from pydantic import ValidationError
 
 from connector.documents.multipart import MultipartBody
-from connector.documents.references import CamundaDocumentRef
+from connector.documents.references import CamundaDocument
 from connector.documents.store_auth import (
     DEFAULT_AUDIENCE,
     DEFAULT_OAUTH_URL,
@@ -57,7 +58,15 @@ from connector.documents.store_auth import (
     unavailable,
 )
 from connector.documents.streams import DocumentStream, ResponseStream, response_length
-from connector.errors import ConnectorError
+from connector.error_codes import (
+    DOCUMENT_CREATE_FAILED,
+    DOCUMENT_LINK_FAILED,
+    DOCUMENT_NOT_FOUND,
+    DOCUMENT_READ_FAILED,
+    DOCUMENT_STORE_UNAUTHORIZED,
+    DOCUMENT_STORE_UNAVAILABLE,
+)
+from connector.errors import ConnectorError, ErrorCode
 from connector.redaction import Redactor
 from connector.retrying import Backoff
 
@@ -116,7 +125,7 @@ class DocumentStore:
         await self.aclose()
 
     @asynccontextmanager
-    async def open(self, ref: CamundaDocumentRef) -> AsyncIterator[DocumentStream]:
+    async def open(self, ref: CamundaDocument) -> AsyncIterator[DocumentStream]:
         """Open a document for streaming: ``GET /v2/documents/{id}?storeId&contentHash``.
 
         Content type and file name come from the reference's metadata (as in Camunda), else
@@ -131,7 +140,7 @@ class DocumentStore:
         response = await self._send(what, lambda headers: self._request("GET", url, params, headers))
         try:
             if response.status_code != 200:
-                raise await self._error(response, what, "DOCUMENT_READ_FAILED")
+                raise await self._error(response, what, DOCUMENT_READ_FAILED)
             length = response_length(response)
             yield ResponseStream(
                 response,
@@ -186,9 +195,14 @@ class DocumentStore:
             return self._request("POST", url, params, {**headers, **body.headers}, content=body.stream())
 
         response = await self._send(what, build, replayable=lambda: not body.started)
-        return await self._json(response, what, "DOCUMENT_CREATE_FAILED", expect=(200, 201))
+        reference = await self._json(response, what, DOCUMENT_CREATE_FAILED, expect=(200, 201))
+        try:
+            CamundaDocument.model_validate(reference)
+        except ValidationError:
+            raise unavailable(what, "the response is not a document reference") from None
+        return reference
 
-    async def create_link(self, ref: CamundaDocumentRef, time_to_live_ms: int | None) -> dict[str, Any]:
+    async def create_link(self, ref: CamundaDocument, time_to_live_ms: int | None) -> dict[str, Any]:
         """Create a link: ``POST /v2/documents/{id}/links`` with ``{"timeToLive": ms}``.
 
         Returns:
@@ -202,9 +216,9 @@ class DocumentStore:
         params = _params(storeId=ref.store_id, contentHash=ref.content_hash)
         payload = {} if time_to_live_ms is None else {"timeToLive": time_to_live_ms}
         response = await self._send(what, lambda headers: self._request("POST", url, params, headers, json=payload))
-        return await self._json(response, what, "DOCUMENT_LINK_FAILED", expect=(200, 201))
+        return await self._json(response, what, DOCUMENT_LINK_FAILED, expect=(200, 201))
 
-    def _document_url(self, ref: CamundaDocumentRef) -> str:
+    def _document_url(self, ref: CamundaDocument) -> str:
         return f"{self._config.documents_url}/{quote(ref.document_id, safe='')}"
 
     def _request(
@@ -254,11 +268,11 @@ class DocumentStore:
             attempt += 1
 
     async def _json(
-        self, response: httpx.Response, what: str, failed_code: str, *, expect: tuple[int, ...]
+        self, response: httpx.Response, what: str, failed: ErrorCode, *, expect: tuple[int, ...]
     ) -> dict[str, Any]:
         try:
             if response.status_code not in expect:
-                raise await self._error(response, what, failed_code)
+                raise await self._error(response, what, failed)
             try:
                 body = json.loads(await response.aread())
             except (ValueError, httpx.HTTPError) as exc:
@@ -269,17 +283,17 @@ class DocumentStore:
         finally:
             await response.aclose()
 
-    async def _error(self, response: httpx.Response, what: str, failed_code: str) -> ConnectorError:
+    async def _error(self, response: httpx.Response, what: str, failed: ErrorCode) -> ConnectorError:
         """Map an error response (ProblemDetail title/detail included) to a ConnectorError."""
         status = response.status_code
         message = self._redact(f"{what} failed: HTTP {status}{await _problem(response)}")
         if status == 404:
-            return ConnectorError(message, code="DOCUMENT_NOT_FOUND", retryable=False)
+            return DOCUMENT_NOT_FOUND.error(message)
         if status in (401, 403):
-            return ConnectorError(message, code="DOCUMENT_STORE_UNAUTHORIZED", retryable=False)
+            return DOCUMENT_STORE_UNAUTHORIZED.error(message)
         if status >= 500 or status == 429:
-            return ConnectorError(message, code="DOCUMENT_STORE_UNAVAILABLE", retryable=True)
-        return ConnectorError(message, code=failed_code, retryable=False)
+            return DOCUMENT_STORE_UNAVAILABLE.error(message)
+        return failed.error(message)
 
 
 def _params(**values: str | None) -> dict[str, str]:

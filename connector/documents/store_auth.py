@@ -13,6 +13,7 @@ from typing import Literal
 
 import httpx
 
+from connector.error_codes import DOCUMENT_STORE_UNAUTHORIZED, DOCUMENT_STORE_UNAVAILABLE
 from connector.errors import ConnectorError
 
 __all__ = ["DEFAULT_AUDIENCE", "DEFAULT_OAUTH_URL", "AuthStrategy", "DocumentStoreConfig", "TokenSource", "unavailable"]
@@ -100,7 +101,7 @@ class DocumentStoreConfig:
 
 
 def unavailable(what: str, detail: str) -> ConnectorError:
-    return ConnectorError(f"{what}: {detail}", code="DOCUMENT_STORE_UNAVAILABLE", retryable=True)
+    return DOCUMENT_STORE_UNAVAILABLE.error(f"{what}: {detail}")
 
 
 class TokenSource:
@@ -139,9 +140,7 @@ class TokenSource:
             body = response.json() if response.status_code == 200 else {}
             token, expires_in = str(body["access_token"]), float(body.get("expires_in", 300))
         except (ValueError, KeyError, TypeError):
-            raise ConnectorError(
-                f"{what}: the token endpoint refused the client credentials (HTTP {response.status_code})",
-                code="DOCUMENT_STORE_UNAUTHORIZED",
-                retryable=False,
+            raise DOCUMENT_STORE_UNAUTHORIZED.error(
+                f"{what}: the token endpoint refused the client credentials (HTTP {response.status_code})"
             ) from None
         return token, expires_in

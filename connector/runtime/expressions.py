@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from connector.errors import InputError
+from connector.error_codes import INVALID_ERROR_EXPRESSION
 from connector.runtime.durations import DurationError, parse_duration_ms
 from connector.runtime.outcome import BpmnError, ErrorDecision, IgnoreError, JobError
 
@@ -33,15 +33,15 @@ def _backoff_ms(value: Any) -> int:
         try:
             return parse_duration_ms(value)
         except DurationError as exc:
-            raise InputError(f"jobError retryBackoff: {exc}", code="INVALID_ERROR_EXPRESSION") from exc
-    raise InputError("jobError retryBackoff must be a duration", code="INVALID_ERROR_EXPRESSION")
+            raise INVALID_ERROR_EXPRESSION.error(f"jobError retryBackoff: {exc}") from exc
+    raise INVALID_ERROR_EXPRESSION.error("jobError retryBackoff must be a duration")
 
 
 def _context(value: Any, what: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InputError(f"{what} must be a context", code="INVALID_ERROR_EXPRESSION")
+        raise INVALID_ERROR_EXPRESSION.error(f"{what} must be a context")
     return dict(value)
 
 
@@ -55,7 +55,7 @@ def decision_from_value(value: Any) -> ErrorDecision | None:
     if value is None or value == {}:
         return None
     if not isinstance(value, Mapping):
-        raise InputError("errorExpression must return a context or null", code="INVALID_ERROR_EXPRESSION")
+        raise INVALID_ERROR_EXPRESSION.error("errorExpression must return a context or null")
     kind = value.get("errorType")
     variables = _context(value.get("variables"), "error variables")
     if kind == "bpmnError":
@@ -67,7 +67,7 @@ def decision_from_value(value: Any) -> ErrorDecision | None:
     if kind == "jobError":
         retries = value.get("retries", 0)
         if not isinstance(retries, (int, float)) or isinstance(retries, bool):
-            raise InputError("jobError retries must be a number", code="INVALID_ERROR_EXPRESSION")
+            raise INVALID_ERROR_EXPRESSION.error("jobError retries must be a number")
         return JobError(
             message=str(value.get("errorMessage") or ""),
             variables=variables,
@@ -76,7 +76,6 @@ def decision_from_value(value: Any) -> ErrorDecision | None:
         )
     if kind == "ignoreError":
         return IgnoreError(variables=variables)
-    raise InputError(
-        "errorExpression must return bpmnError(...), jobError(...), ignoreError(...) or null",
-        code="INVALID_ERROR_EXPRESSION",
+    raise INVALID_ERROR_EXPRESSION.error(
+        "errorExpression must return bpmnError(...), jobError(...), ignoreError(...) or null"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from connector.errors import InputError
+from connector.error_codes import INVALID_HEADER
 from connector.runtime.durations import DurationError, parse_duration_ms
 
 __all__ = ["JobHeaders", "parse_headers"]
@@ -25,7 +25,7 @@ def _text(headers: Mapping[str, str], key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InputError(f"Header '{key}' must be a string", code="INVALID_HEADER")
+        raise INVALID_HEADER.error(f"Header '{key}' must be a string")
     # The Modeler drops empty headers; a blank one left by hand means "not set".
     return value.strip() or None
 
@@ -37,12 +37,11 @@ def _duration(headers: Mapping[str, str], key: str, example: str) -> int | None:
     try:
         millis = parse_duration_ms(text)
     except DurationError as exc:
-        raise InputError(
-            f"Failed to parse header '{key}'. Expected an ISO-8601 duration, e.g. {example}, got: {text!r}",
-            code="INVALID_HEADER",
+        raise INVALID_HEADER.error(
+            f"Failed to parse header '{key}'. Expected an ISO-8601 duration, e.g. {example}, got: {text!r}"
         ) from exc
     if millis < 0:
-        raise InputError(f"Header '{key}' must not be negative, got: {text!r}", code="INVALID_HEADER")
+        raise INVALID_HEADER.error(f"Header '{key}' must not be negative, got: {text!r}")
     return millis
 
 
@@ -56,7 +55,7 @@ def parse_headers(headers: Mapping[str, str]) -> JobHeaders:
     """
     job_timeout_ms = _duration(headers, "jobTimeout", "PT5M")
     if job_timeout_ms == 0:
-        raise InputError("Header 'jobTimeout' must be longer than zero", code="INVALID_HEADER")
+        raise INVALID_HEADER.error("Header 'jobTimeout' must be longer than zero")
     return JobHeaders(
         result_variable=_text(headers, "resultVariable"),
         result_expression=_text(headers, "resultExpression"),

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from connector.errors import InputError
+from connector.errors import InputError, invalid
 
 __all__ = ["MAX_NESTING_DEPTH", "decode_object"]
 
@@ -64,9 +64,7 @@ def decode_object(text: str, what: str, *, max_depth: int = MAX_NESTING_DEPTH) -
         return {}
     deep = _too_deep_path(text, max_depth)
     if deep is not None:
-        raise InputError(
-            f"Invalid input:\n- {what}: nested deeper than {max_depth} levels (under {deep}…)", code="INVALID_INPUT"
-        )
+        raise invalid(f"{what}", f"nested deeper than {max_depth} levels (under {deep}…)")
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as exc:

@@ -10,12 +10,13 @@ that no document can fail anywhere but inside a job's own outcome.
 from __future__ import annotations
 
 import logging
-import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from connector.clock import SYSTEM_CLOCK, Clock
+from connector.error_codes import INTERNAL_ERROR
 from connector.errors import ConnectorError
 from connector.feel import FeelEngine
 from connector.redaction import Redactor
@@ -43,10 +44,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class HandlerContext:
-    """What a handler may use besides its variables: the I/O pool, the observer, its job."""
+    """What a handler may use besides its variables: the I/O pool, the observer, the clock, its job."""
 
     executor: BlockingExecutor
     observer: JobObserver
+    clock: Clock = SYSTEM_CLOCK
     job: Job | None = None
 
 
@@ -75,19 +77,21 @@ class Pipeline:
         executor: BlockingExecutor,
         feel: ExpressionEngine | None = None,
         observer: JobObserver | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._secrets = secrets
         self._feel = feel or FeelEngine()
         self._observer = observer or NullObserver()
-        self._handler_context = HandlerContext(executor=executor, observer=self._observer)
+        self._clock = clock
+        self._handler_context = HandlerContext(executor=executor, observer=self._observer, clock=clock)
 
     async def run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None = None) -> Outcome:
         """Run one job to its outcome. Never raises for anything a job can cause."""
-        started = time.monotonic()
+        started = self._clock.monotonic()
         self._observer.on_job_start(spec.task_type)
         outcome = await self._run(job, spec, extend_timeout)
         kind = {Complete: "complete", Fail: "fail"}.get(type(outcome), "throw")
-        self._observer.on_job_end(spec.task_type, kind, time.monotonic() - started)
+        self._observer.on_job_end(spec.task_type, kind, self._clock.monotonic() - started)
         return outcome
 
     async def _run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None) -> Outcome:
@@ -114,8 +118,8 @@ class Pipeline:
             # which no redactor knows), so it goes only to the log, masked, never to Zeebe.
             trace = redact("".join(traceback.format_exception(exc)))
             logger.error("Unexpected error in job %s (%s):\n%s", job.key, spec.task_type, trace)
-            error = ConnectorError(
-                f"Unexpected {type(exc).__name__} in the connector (details in the worker's log)", code="INTERNAL_ERROR"
+            error = INTERNAL_ERROR.error(
+                f"Unexpected {type(exc).__name__} in the connector (details in the worker's log)"
             )
         try:
             decision = self._error_decision(headers, job, response, output, error, redact)

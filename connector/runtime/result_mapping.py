@@ -16,7 +16,7 @@ from jsonpath_ng import JSONPath
 from jsonpath_ng.exceptions import JsonPathParserError
 from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
-from connector.errors import InputError
+from connector.error_codes import INVALID_RESULT_EXPRESSION, OUTPUT_TOO_LARGE
 from connector.runtime.expressions import ExpressionEngine
 from connector.runtime.headers import JobHeaders
 
@@ -31,25 +31,19 @@ def _compiled(path: str) -> JSONPath:
     try:
         return parse_jsonpath(path)
     except (JsonPathParserError, Exception) as exc:
-        raise InputError(
-            f"Header 'resultExpression': invalid JSONPath {path!r}: {exc}", code="INVALID_RESULT_EXPRESSION"
-        ) from exc
+        raise INVALID_RESULT_EXPRESSION.error(f"Header 'resultExpression': invalid JSONPath {path!r}: {exc}") from exc
 
 
 def _jsonpath_mapping(expression: str, response: Mapping[str, Any]) -> dict[str, Any]:
     try:
         mapping = json.loads(expression)
     except json.JSONDecodeError as exc:
-        raise InputError(
+        raise INVALID_RESULT_EXPRESSION.error(
             "Header 'resultExpression' must be a FEEL expression starting with '=' or a JSON object "
-            f'of JSONPath expressions, e.g. {{"link": "$.link"}}: {exc.msg}',
-            code="INVALID_RESULT_EXPRESSION",
+            f'of JSONPath expressions, e.g. {{"link": "$.link"}}: {exc.msg}'
         ) from exc
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise InputError(
-            "Header 'resultExpression' must map variable names to JSONPath strings",
-            code="INVALID_RESULT_EXPRESSION",
-        )
+        raise INVALID_RESULT_EXPRESSION.error("Header 'resultExpression' must map variable names to JSONPath strings")
     result: dict[str, Any] = {}
     for name, path in mapping.items():
         matches = [match.value for match in _compiled(path).find(dict(response))]
@@ -62,9 +56,8 @@ def _feel_mapping(expression: str, response: Mapping[str, Any], feel: Expression
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InputError(
-            f"Result expression must return a context, but got {type(value).__name__}",
-            code="INVALID_RESULT_EXPRESSION",
+        raise INVALID_RESULT_EXPRESSION.error(
+            f"Result expression must return a context, but got {type(value).__name__}"
         )
     return dict(value)
 
@@ -87,9 +80,8 @@ def map_result(response: Mapping[str, Any], headers: JobHeaders, feel: Expressio
             output.update(_jsonpath_mapping(expression, response))
     size = len(json.dumps(output, ensure_ascii=False).encode("utf-8")) if output else 0
     if size > MAX_OUTPUT_BYTES:
-        raise InputError(
+        raise OUTPUT_TOO_LARGE.error(
             f"The output variables are {size} bytes, over the limit of {MAX_OUTPUT_BYTES} bytes; "
-            "map fewer fields with resultExpression or download as a document",
-            code="OUTPUT_TOO_LARGE",
+            "map fewer fields with resultExpression or download as a document"
         )
     return output

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from connector.errors import InputError
+from connector.error_codes import SECRET_NOT_FOUND
 
 __all__ = [
     "ChainedSecrets",
@@ -98,7 +98,7 @@ def substitute_secrets(text: str, provider: SecretProvider) -> tuple[str, frozen
         name = match.group("name")
         value = provider.get(name)
         if value is None:
-            raise InputError(f"Secret with name '{name}' is not available", code="SECRET_NOT_FOUND")
+            raise SECRET_NOT_FOUND.error(f"Secret with name '{name}' is not available")
         used.add(value)
         return json.dumps(value, ensure_ascii=False)[1:-1]
 

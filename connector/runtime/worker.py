@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from connector.clock import SYSTEM_CLOCK, Clock
-from connector.errors import ConnectorError
+from connector.error_codes import GATEWAY_UNAVAILABLE, INTERNAL_ERROR
 from connector.retrying import Backoff, retry_async
 from connector.runtime.jobs import GatewayClient, GatewayUnavailable, Job, JobGone
 from connector.runtime.metrics import HealthState
@@ -206,9 +206,7 @@ class ZeebeRuntime:
             try:
                 await self._gateway.extend_timeout(job.key, timeout_ms)
             except (GatewayUnavailable, JobGone) as exc:
-                raise ConnectorError(
-                    f"Could not extend the job's timeout ({exc})", code="GATEWAY_UNAVAILABLE", retryable=True
-                ) from None
+                raise GATEWAY_UNAVAILABLE.error(f"Could not extend the job's timeout ({exc})") from None
             deadline_ms = max(deadline_ms, self._clock.epoch_ms() + timeout_ms)
 
         try:
@@ -274,7 +272,7 @@ class ZeebeRuntime:
 
 
 def _internal_failure(job: Job) -> Outcome:
-    error = ConnectorError("Unexpected error in the connector (details in the worker's log)", code="INTERNAL_ERROR")
+    error = INTERNAL_ERROR.error("Unexpected error in the connector (details in the worker's log)")
     return decide_outcome(output_variables=None, error=error, job_retries=job.retries, retry_backoff_ms=None)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from connector.error_codes import CONTENT_MISMATCH, LIST_MISMATCH, SKIPPED
 from connector.errors import ConnectorError
 from connector.s3.errors import s3_errors
 
@@ -62,15 +63,13 @@ def run_check(client: S3Client, *, bucket: str, prefix: str = "", include_list: 
         with s3_errors("GetObject", bucket, key):
             body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
         if body != _BODY:
-            raise ConnectorError(
-                f"GetObject returned {len(body)} bytes that differ from what was put", code="ContentMismatch"
-            )
+            raise CONTENT_MISMATCH.error(f"GetObject returned {len(body)} bytes that differ from what was put")
 
     def listing() -> None:
         with s3_errors("ListObjectsV2", bucket, key):
             found = client.list_objects_v2(Bucket=bucket, Prefix=key).get("Contents", [])
         if not any(item.get("Key") == key for item in found):
-            raise ConnectorError("ListObjectsV2 did not show the challenge object", code="ListMismatch")
+            raise LIST_MISMATCH.error("ListObjectsV2 did not show the challenge object")
 
     def delete() -> None:
         with s3_errors("DeleteObject", bucket, key):
@@ -87,7 +86,7 @@ def run_check(client: S3Client, *, bucket: str, prefix: str = "", include_list: 
     for name, action, call in rest:
         if not steps[0].ok:
             steps.append(
-                CheckStep(name, action, False, "SKIPPED", "needs the challenge object, which put could not write")
+                CheckStep(name, action, False, SKIPPED.code, "needs the challenge object, which put could not write")
             )
         else:
             steps.append(_step(name, action, call))

@@ -17,7 +17,7 @@ import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 
-from connector.errors import InputError
+from connector.error_codes import MISSING_CREDENTIALS
 from connector.s3.credentials import AssumeRole, assume_role_session, digest
 
 if TYPE_CHECKING:
@@ -77,10 +77,7 @@ class ClientSpec:
 
     def __post_init__(self) -> None:
         if (self.access_key_id is None) != (self.secret_access_key is None):
-            raise InputError(
-                "static S3 credentials need both an access key id and a secret access key",
-                code="MissingCredentials",
-            )
+            raise MISSING_CREDENTIALS.error("static S3 credentials need both an access key id and a secret access key")
         if self.connect_timeout_s <= 0 or self.read_timeout_s <= 0:
             raise ValueError("S3 timeouts must be positive")
         if self.max_attempts < 1:

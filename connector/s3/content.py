@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import magic
 
-from connector.errors import InputError
+from connector.error_codes import UNSUPPORTED_CHARSET
 
 __all__ = ["DecodedContent", "decode_content", "guess_content_type", "sniff_media_type"]
 
@@ -133,10 +133,8 @@ def _decode(body: bytes, charset: str | None) -> str | None:
         if not getattr(codec, "_is_text_encoding", True):
             raise LookupError(name)
     except LookupError:
-        raise InputError(
-            f"Unsupported charset '{name}' in the object's content type",
-            code="UNSUPPORTED_CHARSET",
-            variables={"charset": name},
+        raise UNSUPPORTED_CHARSET.error(
+            f"Unsupported charset '{name}' in the object's content type", variables={"charset": name}
         ) from None
     # utf-8-sig also accepts a byte order mark, which json.loads would otherwise reject.
     codec_name = "utf-8-sig" if codec.name == "utf-8" else codec.name

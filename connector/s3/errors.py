@@ -1,14 +1,13 @@
-"""botocore and S3 errors mapped onto ``ConnectorError``, in one table.
+"""botocore and S3 errors mapped onto ``ConnectorError`` — the one boundary of this package.
 
-Every S3 call in this package passes its exceptions through :func:`map_s3_error`, so a job
-only ever sees a ``ConnectorError`` with a stable ``code`` (the S3 error code where S3 gave
-one) and a ``retryable`` flag::
+Every S3 call passes its exceptions through :func:`s3_errors`, so a job only ever sees a
+``ConnectorError`` with a stable ``code`` and the retryability of ``connector.error_codes``::
 
-    ClientError (S3 answered)        -> code = S3 code ("NoSuchKey", "SlowDown", ...)
-    transport errors (no answer)     -> "EndpointUnreachable" / "Timeout" / "IncompleteRead"
-    credentials missing locally      -> "MissingCredentials"
-    ParamValidationError             -> InputError "INVALID_REQUEST"
-    anything else from botocore      -> "S3Error" (retryable, as Camunda's runtime would do)
+    ClientError (S3 answered)        -> S3's code ("NoSuchKey", "SlowDown", ...)
+    transport errors (no answer)     -> ENDPOINT_UNREACHABLE / TIMEOUT / INCOMPLETE_READ / TLS_ERROR
+    credentials missing locally      -> MISSING_CREDENTIALS
+    ParamValidationError             -> INVALID_REQUEST (an input error)
+    anything else from botocore      -> S3_ERROR (retryable, as Camunda's runtime would do)
 
 Messages name the operation, bucket and key, carry S3's own message and request id, and
 never contain request headers or parameters (where credentials live).
@@ -18,12 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from botocore import exceptions as bce
 
-from connector.errors import ConnectorError, InputError
+from connector.error_codes import (
+    ENDPOINT_UNREACHABLE,
+    INCOMPLETE_READ,
+    INVALID_REQUEST,
+    MISSING_CREDENTIALS,
+    S3_CODES,
+    S3_ERROR,
+    S3_REQUEST_REJECTED,
+    TIMEOUT,
+    TLS_ERROR,
+)
+from connector.errors import ConnectorError, ErrorCode
 
 __all__ = ["map_s3_error", "s3_errors"]
 
@@ -32,50 +41,21 @@ __all__ = ["map_s3_error", "s3_errors"]
 _MAX_S3_MESSAGE_CHARS = 1000
 
 
-@dataclass(frozen=True)
-class _Rule:
-    code: str
-    retryable: bool
-    error_class: type[ConnectorError] = ConnectorError
-
-
-def _rules(codes: str, retryable: bool) -> dict[str | type[Exception], _Rule]:
-    return {code: _Rule(code, retryable) for code in codes.split()}
-
-
-# THE table. Keys are S3 error codes (from a ClientError) or botocore exception classes
-# (looked up along the exception's MRO, so the most specific class wins).
-_TABLE: dict[str | type[Exception], _Rule] = {
-    # An object may appear later (eventual producers); Camunda decrements retries here too.
-    **_rules("NoSuchKey", retryable=True),
-    # Fixing these needs a human: wrong bucket, wrong keys, wrong request.
-    **_rules(
-        "NoSuchBucket NoSuchVersion AccessDenied AllAccessDisabled AccountProblem "
-        "InvalidAccessKeyId SignatureDoesNotMatch ExpiredToken InvalidToken "
-        "AuthorizationHeaderMalformed InvalidBucketName InvalidRequest InvalidArgument "
-        "KeyTooLongError EntityTooLarge InvalidObjectState MethodNotAllowed "
-        "PreconditionFailed PermanentRedirect",
-        retryable=False,
-    ),
-    # Throttling and server trouble pass; OperationAborted is a conflicting call in flight.
-    **_rules(
-        "SlowDown InternalError ServiceUnavailable RequestTimeout Throttling "
-        "ThrottlingException TooManyRequests RequestLimitExceeded OperationAborted",
-        retryable=True,
-    ),
-    bce.ConnectTimeoutError: _Rule("Timeout", True),
-    bce.ReadTimeoutError: _Rule("Timeout", True),
-    bce.EndpointConnectionError: _Rule("EndpointUnreachable", True),
-    bce.ConnectionClosedError: _Rule("EndpointUnreachable", True),
-    bce.ProxyConnectionError: _Rule("EndpointUnreachable", True),
+# botocore's exception classes, looked up along the exception's MRO (the most specific wins).
+_EXCEPTION_CODES: dict[type[Exception], ErrorCode] = {
+    bce.ConnectTimeoutError: TIMEOUT,
+    bce.ReadTimeoutError: TIMEOUT,
+    bce.EndpointConnectionError: ENDPOINT_UNREACHABLE,
+    bce.ConnectionClosedError: ENDPOINT_UNREACHABLE,
+    bce.ProxyConnectionError: ENDPOINT_UNREACHABLE,
     # A certificate that fails verification will not verify on the next attempt either.
-    bce.SSLError: _Rule("TlsError", False),
-    bce.ResponseStreamingError: _Rule("IncompleteRead", True),
-    bce.IncompleteReadError: _Rule("IncompleteRead", True),
-    bce.HTTPClientError: _Rule("EndpointUnreachable", True),
-    bce.NoCredentialsError: _Rule("MissingCredentials", False),
-    bce.PartialCredentialsError: _Rule("MissingCredentials", False),
-    bce.ParamValidationError: _Rule("INVALID_REQUEST", False, InputError),
+    bce.SSLError: TLS_ERROR,
+    bce.ResponseStreamingError: INCOMPLETE_READ,
+    bce.IncompleteReadError: INCOMPLETE_READ,
+    bce.HTTPClientError: ENDPOINT_UNREACHABLE,
+    bce.NoCredentialsError: MISSING_CREDENTIALS,
+    bce.PartialCredentialsError: MISSING_CREDENTIALS,
+    bce.ParamValidationError: INVALID_REQUEST,
 }
 
 # HEAD responses have no body, so botocore reports the bare HTTP status as the error code.
@@ -117,16 +97,15 @@ def map_s3_error(exc: Exception, *, operation: str, bucket: str, key: str | None
     if key is not None:
         variables["key"] = key
     if isinstance(exc, bce.ClientError):
-        rule, detail = _client_error_rule(exc, operation, variables)
+        entry, detail = _client_error_code(exc, operation, variables)
     else:
-        rule = _exception_rule(exc)
-        detail = f"{rule.code}: {_clip(str(exc))}"
+        entry = _exception_code(exc)
+        detail = f"{entry.code}: {_clip(str(exc))}"
     where = f"bucket '{bucket}'" if key is None else f"bucket '{bucket}', key '{key}'"
-    message = f"{operation} failed for {where}: {detail}"
-    return rule.error_class(message, code=rule.code, retryable=rule.retryable, variables=variables)
+    return entry.error(f"{operation} failed for {where}: {detail}", variables)
 
 
-def _client_error_rule(exc: bce.ClientError, operation: str, variables: dict[str, Any]) -> tuple[_Rule, str]:
+def _client_error_code(exc: bce.ClientError, operation: str, variables: dict[str, Any]) -> tuple[ErrorCode, str]:
     """Find the rule for an S3 answer and build ``"Code: message (request id X)"``."""
     error = exc.response.get("Error", {})
     metadata = exc.response.get("ResponseMetadata", {})
@@ -144,38 +123,41 @@ def _client_error_rule(exc: bce.ClientError, operation: str, variables: dict[str
     alias = _BARE_STATUS_ALIASES.get((operation, s3_code))
     if alias is not None:
         s3_code, s3_message = alias
-    rule = _rule_for_code(s3_code, status)
+    entry = _code_of(s3_code, status)
     if isinstance(status, int):
         variables["httpStatus"] = status
-    detail = f"{rule.code}: {_clip(s3_message)}" if s3_message else rule.code
+    detail = f"{entry.code}: {_clip(s3_message)}" if s3_message else entry.code
     if request_id:
         variables["requestId"] = str(request_id)
         detail += f" (request id {request_id})"
     # A wrong region is the one error whose fix the answer spells out: say it plainly.
     bucket_region = error.get("Region") or headers.get("x-amz-bucket-region")
-    if bucket_region and rule.code in _WRONG_REGION_CODES:
+    if bucket_region and entry.code in _WRONG_REGION_CODES:
         variables["bucketRegion"] = str(bucket_region)
         detail += f". The bucket is in region '{bucket_region}': set configuration.region to it"
-    return rule, detail
+    return entry, detail
 
 
-def _rule_for_code(s3_code: str, status: object) -> _Rule:
-    """Look an S3 code up in the table; unknown codes are retryable only for 5xx and 429."""
-    rule = _TABLE.get(s3_code)
-    if rule is not None:
-        return rule
-    retryable = isinstance(status, int) and (status >= 500 or status == 429)
-    return _Rule(s3_code or (f"HTTP{status}" if status else "S3Error"), retryable)
+def _code_of(s3_code: str, status: object) -> ErrorCode:
+    """S3's code from the table; one it does not know passes through, retryable only for
+    5xx and 429; an answer without a code is ``S3_REQUEST_REJECTED`` (4xx) or ``S3_ERROR``."""
+    known = S3_CODES.get(s3_code)
+    if known is not None:
+        return known
+    transient = not isinstance(status, int) or status >= 500 or status == 429
+    if s3_code:
+        return ErrorCode(s3_code, "S3's own code", retryable=transient)
+    return S3_ERROR if transient else S3_REQUEST_REJECTED
 
 
-def _exception_rule(exc: Exception) -> _Rule:
-    """The rule of the most specific botocore class in the exception's MRO."""
+def _exception_code(exc: Exception) -> ErrorCode:
+    """The code of the most specific botocore class in the exception's MRO."""
     for cls in type(exc).__mro__:
-        rule = _TABLE.get(cls)
-        if rule is not None:
-            return rule
+        entry = _EXCEPTION_CODES.get(cls)
+        if entry is not None:
+            return entry
     # Unknown failures are retried, as Camunda's runtime does for any non-input error.
-    return _Rule("S3Error", True)
+    return S3_ERROR
 
 
 def _clip(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import IncompleteReadError
 
+from connector.error_codes import CONTENT_TOO_LARGE
 from connector.errors import ConnectorError
 from connector.s3.errors import s3_errors
 
@@ -158,12 +159,10 @@ def _too_large(bucket: str, key: str, size_bytes: int | None, max_bytes: int) ->
     variables: dict[str, object] = {"bucket": bucket, "key": key, "maxBytes": max_bytes}
     if size_bytes is not None:
         variables["sizeBytes"] = size_bytes
-    return ConnectorError(
+    return CONTENT_TOO_LARGE.error(
         f"Object in bucket '{bucket}', key '{key}' has {size_text}; the inline limit is "
         f"{max_bytes} bytes. Use document mode instead (response format DOCUMENT, or "
         "asFile=true) to download it as a document.",
-        code="CONTENT_TOO_LARGE",
-        retryable=False,
         variables=variables,
     )
 

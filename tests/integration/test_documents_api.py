@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from connector.documents.references import CamundaDocumentRef, parse_document_ref
+from connector.documents.references import CamundaDocument
 from connector.documents.store import DocumentStore, DocumentStoreConfig
 from connector.errors import ConnectorError
 from testkit.documents_api import NOT_FOUND_TITLE, DocumentsApi
@@ -46,9 +46,8 @@ def store_for(api: DocumentsApi, clock: Clock, **config: Any) -> DocumentStore:
     return DocumentStore(settings, clock=clock, sleep=clock.sleep)
 
 
-def ref_of(reference: dict[str, Any]) -> CamundaDocumentRef:
-    ref = parse_document_ref(reference, "document")
-    assert isinstance(ref, CamundaDocumentRef)
+def ref_of(reference: dict[str, Any]) -> CamundaDocument:
+    ref = CamundaDocument.model_validate(reference)
     return ref
 
 
@@ -138,7 +137,7 @@ class TestRetries:
         config = DocumentStoreConfig(base_url=f"http://127.0.0.1:{port}", max_attempts=2)
         async with DocumentStore(config, clock=clock, sleep=clock.sleep) as store:
             with pytest.raises(ConnectorError) as info:
-                async with store.open(CamundaDocumentRef(document_id="d")):
+                async with store.open(CamundaDocument(document_id="d")):
                     pass
         assert (info.value.code, info.value.retryable) == ("DOCUMENT_STORE_UNAVAILABLE", True)
         assert "ConnectError" in info.value.message

@@ -188,6 +188,6 @@ class TestFailuresOverHttp:
         with pytest.raises(ConnectorError) as raised:
             get_object(client, bucket="b", key="k", max_bytes=10)
 
-        assert (raised.value.code, raised.value.retryable) == ("EndpointUnreachable", True)
+        assert (raised.value.code, raised.value.retryable) == ("ENDPOINT_UNREACHABLE", True)
         assert "127.0.0.1" in raised.value.message
         assert len(sends) == max_attempts

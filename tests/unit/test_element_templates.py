@@ -29,20 +29,23 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
-from connector.actions.camunda import ACTIONS, download_format, repaired_document, resolve_target
-from connector.actions.models import (
-    Authentication,
-    Configuration,
+from connector.actions.binding import ACTION_TAGS, bind
+from connector.actions.connection import Authentication, Configuration
+from connector.actions.inputs import (
+    CamundaJob,
     DeleteAction,
+    DeleteJob,
     DocumentReturnFormat,
     DownloadAction,
+    DownloadJob,
     UploadAction,
+    UploadJob,
 )
 from connector.actions.registry import build_task_specs
 from connector.app import invoke_job
-from connector.documents.references import parse_document_ref
+from connector.documents.references import OneDocument
 from connector.feel import FeelEngine
 from connector.settings import WorkerSettings
 from testkit.documents_api import DocumentsApi
@@ -64,7 +67,7 @@ ACTIONS_OF = {
     UPLOAD: ["uploadObject"],
     DOWNLOAD: ["downloadObject"],
     DELETE: ["deleteObject"],
-    COMPATIBLE: list(ACTIONS),
+    COMPATIBLE: sorted(ACTION_TAGS),
 }
 ACTION_MODELS: dict[str, type[BaseModel]] = {
     "uploadObject": UploadAction,
@@ -238,7 +241,7 @@ def test_dropdowns_offer_only_values_the_models_accept() -> None:
             values = {choice["value"] for choice in prop["choices"]}
             head, _, field = name.partition(".")
             if name == "actionDiscriminator":
-                assert values == set(ACTIONS)
+                assert values == ACTION_TAGS
             elif name == "configuration.forcePathStyle":
                 assert values == {"=true", "=false"}  # FEEL booleans; left empty it is not sent
             elif head == "action":
@@ -316,8 +319,8 @@ def test_composers_yield_the_document_where_camundas_v3_to_v6_yield_null(source:
         local = {"action": {"bucket": "my-bucket", **sample.helpers}}
         document = FEEL.evaluate(composer["value"], local)
         assert document == sample.document, file
-        parse_document_ref(document, "action.document")
-        assert UploadAction.model_validate(local["action"] | {"document": document}).document == document
+        reference = TypeAdapter(OneDocument).validate_python(document)
+        assert UploadAction.model_validate(local["action"] | {"document": document}).document == reference
         # Read by bare names (Camunda's v3-v6 bug), the helpers would not be found.
         assert FEEL.evaluate(composer["value"], sample.helpers) != sample.document
 
@@ -532,18 +535,10 @@ def test_what_a_modeller_enters_binds_to_the_models(name: str) -> None:
     for path, value in scenario.expected.items():
         assert _at(variables, path) == value, path
     # The worker's own binding accepts them.
-    target = resolve_target(variables)
-    action = (
-        variables.get("actionDiscriminator")
-        or {UPLOAD: "uploadObject", DOWNLOAD: "downloadObject", DELETE: "deleteObject"}[scenario.template]
-    )
-    ACTION_MODELS[action].model_validate(variables["action"])
-    if action == "downloadObject":
-        download_format(variables, variables["action"])
-    if action == "uploadObject":
-        parse_document_ref(repaired_document(variables["action"]), "action.document")
+    model = {UPLOAD: UploadJob, DOWNLOAD: DownloadJob, DELETE: DeleteJob, COMPATIBLE: CamundaJob}[scenario.template]
+    job = bind(model, variables)
     if "awsCredential" in variables:
-        assert "authentication" not in variables and target.region == "eu-west-1"
+        assert "authentication" not in variables and job.target.region == "eu-west-1"
 
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 8

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from connector.actions.documents import DocumentSources
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
 from connector.documents.address_guard import AddressPolicy
 from connector.documents.external import ExternalFetcher
+from connector.documents.sources import DocumentSources
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.jobs import Job
 from connector.runtime.outcome import MAX_MESSAGE_CHARS, Complete, Fail, Throw

@@ -10,8 +10,9 @@ import pytest
 from botocore import UNSIGNED
 from moto import mock_aws
 
-from connector.actions.camunda import resolve_target
+from connector.actions.binding import bind
 from connector.actions.clients import client_spec
+from connector.actions.connection import S3Job
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
 from connector.errors import InputError
@@ -25,6 +26,10 @@ from connector.s3.client import ClientCache
 BUCKET = "modes-bucket"
 ROLE = "arn:aws:iam::123456789012:role/s3-writer"
 KEYS = {"accessKey": "AKIAMODES", "secretKey": "modes-secret"}
+
+
+def target_of(variables: dict[str, Any]) -> Any:
+    return bind(S3Job, variables).target
 
 
 @pytest.fixture
@@ -124,13 +129,13 @@ class TestAssumeRole:
     )
     def test_invalid_role_inputs(self, auth: dict[str, Any], field: str) -> None:
         with pytest.raises(InputError) as info:
-            resolve_target({"authentication": auth})
+            target_of({"authentication": auth})
         assert field in info.value.message
 
 
 class TestAnonymous:
     def test_requests_are_unsigned(self, s3: Any) -> None:
-        target = resolve_target({"authentication": {"type": "anonymous"}, "configuration": {"region": "us-east-1"}})
+        target = target_of({"authentication": {"type": "anonymous"}, "configuration": {"region": "us-east-1"}})
         spec = client_spec(target, S3Policy())
         assert spec.anonymous and spec.access_key_id is None
         client = ClientCache().get(spec)
@@ -163,7 +168,7 @@ class TestAnonymous:
 
 class TestClientOptions:
     def spec(self, configuration: dict[str, Any], **policy: Any) -> Any:
-        target = resolve_target({"authentication": KEYS, "configuration": configuration})
+        target = target_of({"authentication": KEYS, "configuration": configuration})
         return client_spec(target, S3Policy(allowed_endpoints=("http://127.0.0.1:9000",), **policy))
 
     def test_custom_endpoint_defaults_to_path_style_and_lean_checksums(self) -> None:

@@ -291,14 +291,16 @@ class TestInlineUploads:
         assert isinstance(outcome, Fail) and outcome.retries == 0 and "base64" in outcome.message
 
     async def test_inline_content_over_the_cap(self, s3: Any) -> None:
-        from connector.actions.documents import DocumentSources
         from connector.documents.address_guard import AddressPolicy
         from connector.documents.external import ExternalFetcher
+        from connector.documents.references import PlainValue
+        from connector.documents.sources import DocumentSources
 
         sources = DocumentSources(store=None, fetcher=ExternalFetcher(AddressPolicy(), max_bytes=1), inline_max_bytes=4)
-        with pytest.raises(InputError, match="S3_CONNECTOR_INLINE_UPLOAD_MAX_BYTES"):
-            async with sources.open("12345"):
+        with pytest.raises(InputError, match="S3_CONNECTOR_INLINE_UPLOAD_MAX_BYTES") as raised:
+            async with sources.open(PlainValue("12345")):
                 pass
+        assert raised.value.code == "INLINE_UPLOAD_TOO_LARGE"
 
 
 class TestBucketAllowList:

@@ -179,10 +179,10 @@ class TestTransportAndLocalErrors:
     @pytest.mark.parametrize(
         ("exc", "code"),
         [
-            (EndpointConnectionError(endpoint_url=LOOPBACK_URL), "EndpointUnreachable"),
-            (ConnectionClosedError(endpoint_url=LOOPBACK_URL), "EndpointUnreachable"),
-            (ConnectTimeoutError(endpoint_url=LOOPBACK_URL), "Timeout"),
-            (ReadTimeoutError(endpoint_url=LOOPBACK_URL), "Timeout"),
+            (EndpointConnectionError(endpoint_url=LOOPBACK_URL), "ENDPOINT_UNREACHABLE"),
+            (ConnectionClosedError(endpoint_url=LOOPBACK_URL), "ENDPOINT_UNREACHABLE"),
+            (ConnectTimeoutError(endpoint_url=LOOPBACK_URL), "TIMEOUT"),
+            (ReadTimeoutError(endpoint_url=LOOPBACK_URL), "TIMEOUT"),
         ],
     )
     def test_network_failures_are_retryable(self, exc: Exception, code: str) -> None:
@@ -195,7 +195,7 @@ class TestTransportAndLocalErrors:
     def test_tls_verification_failure_is_not_retried(self) -> None:
         error = mapped(SSLError(endpoint_url="https://127.0.0.1:9", error=OSError("certificate verify failed")))
 
-        assert (error.code, error.retryable) == ("TlsError", False)
+        assert (error.code, error.retryable) == ("TLS_ERROR", False)
 
     @pytest.mark.parametrize(
         "exc",
@@ -204,7 +204,7 @@ class TestTransportAndLocalErrors:
     def test_missing_credentials_are_not_retried(self, exc: Exception) -> None:
         error = mapped(exc)
 
-        assert (error.code, error.retryable) == ("MissingCredentials", False)
+        assert (error.code, error.retryable) == ("MISSING_CREDENTIALS", False)
 
     def test_parameter_validation_is_an_input_error(self) -> None:
         error = mapped(ParamValidationError(report="Invalid length for parameter Key, value: 0"))
@@ -215,7 +215,7 @@ class TestTransportAndLocalErrors:
     def test_foreign_exceptions_are_retryable_s3_errors(self) -> None:
         error = mapped(RuntimeError("boom"))
 
-        assert (error.code, error.retryable) == ("S3Error", True)
+        assert (error.code, error.retryable) == ("S3_ERROR", True)
 
 
 class TestRealMotoErrors:
@@ -256,7 +256,7 @@ class TestClientSpecErrors:
         with pytest.raises(InputError) as raised:
             ClientSpec(access_key_id="AKIAFAKE")
 
-        assert raised.value.code == "MissingCredentials"
+        assert raised.value.code == "MISSING_CREDENTIALS"
 
 
 class TestWrongRegion:

@@ -148,7 +148,7 @@ class TestDownloadCap:
         with pytest.raises(ConnectorError) as raised:
             get_object(s3, bucket=BUCKET, key="k", max_bytes=10)
 
-        assert (raised.value.code, raised.value.retryable) == ("IncompleteRead", True)
+        assert (raised.value.code, raised.value.retryable) == ("INCOMPLETE_READ", True)
         assert served.raw.closed
 
     def test_the_body_is_closed_after_a_successful_read(self, s3: S3Client) -> None:

@@ -1,0 +1,120 @@
+"""Download: an S3 object as typed content (text, JSON, base64) or as a new Camunda document.
+
+Content is capped (``inline_content_max_bytes``); a document is streamed from S3 into the
+store's streamed POST, a few chunks in memory whatever the size. The response is the public
+contract: ``{bucket, key, element, contentType, size, eTag, versionId}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from connector.actions.content_modes import typed_content
+from connector.actions.inputs import DownloadAction, DownloadJob
+from connector.actions.services import Connected, S3Services
+from connector.documents.bridges import SyncToAsyncChunks
+from connector.documents.references import CamundaDocument
+from connector.documents.sources import document_store_missing
+from connector.documents.store import DocumentStore
+from connector.documents.streams import CHUNK_BYTES
+from connector.runtime.pipeline import HandlerContext
+from connector.s3.transfer import get_object, open_object
+
+__all__ = ["download"]
+
+
+async def download(job: DownloadJob, services: S3Services, ctx: HandlerContext) -> dict[str, Any]:
+    """Download the job's object and return the download response.
+
+    Raises:
+        ConnectorError: ``DOCUMENT_STORE_NOT_CONFIGURED`` for document mode without a store,
+            ``CONTENT_TOO_LARGE`` over the inline cap, S3 and store failures (mapped).
+    """
+    action, fmt = job.action, job.format
+    store = services.store
+    if fmt.mode == "DOCUMENT" and store is None:
+        raise document_store_missing("Downloading as a document (documentReturnFormat DOCUMENT or asFile=true)")
+    connected = await services.connect(job, action.bucket, ctx)
+    if fmt.mode == "DOCUMENT":
+        assert store is not None
+        return await _as_document(connected, store, action, ctx)
+    result = await ctx.executor.run(
+        get_object,
+        connected.client,
+        bucket=action.bucket,
+        key=action.key,
+        max_bytes=services.policy.inline_content_max_bytes,
+        version_id=action.versionId,
+        byte_range=action.range,
+    )
+    ctx.observer.on_bytes("download", len(result.body))
+    content, content_type = typed_content(result.body, result.content_type, fmt, action.bucket, action.key)
+    return _response(action, {"content": content}, content_type, result.size, result.etag, result.version_id)
+
+
+async def _as_document(
+    connected: Connected, store: DocumentStore, action: DownloadAction, ctx: HandlerContext
+) -> dict[str, Any]:
+    """S3 object -> Camunda document, streamed; with a link to it when one was asked for."""
+    stream = await ctx.executor.run(
+        open_object,
+        connected.client,
+        bucket=action.bucket,
+        key=action.key,
+        version_id=action.versionId,
+        byte_range=action.range,
+    )
+    counted = _CountingRead(stream.read, lambda n: ctx.observer.on_bytes("download", n))
+    try:
+        async with SyncToAsyncChunks(counted.read, ctx.executor.run, chunk_size=CHUNK_BYTES) as chunks:
+            reference = await store.create(
+                chunks,
+                size=stream.content_length,
+                content_type=stream.content_type,
+                # As Camunda's runtime does: the document is named after the key.
+                file_name=action.key,
+                time_to_live_ms=action.documentTimeToLive,
+                custom_properties=action.documentCustomProperties,
+            )
+    finally:
+        await ctx.executor.run(stream.close)
+    response = _response(
+        action, {"document": reference}, stream.content_type, counted.total, stream.etag, stream.version_id
+    )
+    if action.documentLinkTimeToLive is not None:
+        created = CamundaDocument.model_validate(reference)
+        response["documentLink"] = await store.create_link(created, action.documentLinkTimeToLive)
+    return response
+
+
+class _CountingRead:
+    def __init__(self, read: Callable[[int], bytes], on_bytes: Callable[[int], None]) -> None:
+        self._read = read
+        self._on_bytes = on_bytes
+        self.total = 0
+
+    def read(self, size: int) -> bytes:
+        chunk = self._read(size)
+        self.total += len(chunk)
+        self._on_bytes(len(chunk))
+        return chunk
+
+
+def _response(
+    action: DownloadAction,
+    element: dict[str, Any],
+    content_type: str | None,
+    size: int,
+    etag: str | None,
+    version_id: str | None,
+) -> dict[str, Any]:
+    return {
+        "bucket": action.bucket,
+        "key": action.key,
+        "element": element,
+        "contentType": content_type,
+        "size": size,
+        "eTag": etag,
+        "versionId": version_id,
+    }
