@@ -46,7 +46,7 @@ def check_bucket(
     """
     from pydantic import TypeAdapter, ValidationError
 
-    from connector.app import build_secrets
+    from connector.components import build_secrets
 
     try:
         TypeAdapter(BucketName).validate_python(bucket)

@@ -19,14 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from connector import __version__
-from connector.app import ConfigurationError, invoke_job, run_worker, setup_logging
+from connector.app import invoke_job, run_worker, setup_logging
+from connector.errors import ConfigurationError, UsageError
 from connector.settings import WorkerSettings
 
 __all__ = ["main"]
-
-
-class UsageError(Exception):
-    """A problem with the command line or the configuration: exit code 2."""
 
 
 def _json_argument(value: str, what: str) -> dict[str, Any]:
@@ -110,8 +107,8 @@ def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
 
 
 def _check(args: argparse.Namespace, settings: WorkerSettings) -> int:
-    from connector.app import known_secret_values
     from connector.checking import check_bucket, report_json, report_text
+    from connector.components import known_secret_values
     from connector.errors import ConnectorError
     from connector.redaction import Redactor
 

@@ -14,21 +14,8 @@ while nothing has been streamed; an upload whose body has started cannot be repl
 failure goes to the job's own retries. ProblemDetail ``title``/``detail`` end up in messages;
 credentials and tokens never do.
 
-Environment (``DocumentStoreConfig.from_env``), by the names Camunda's SDKs use:
-
-    CAMUNDA_REST_ADDRESS (alias ZEEBE_REST_ADDRESS)   unset: no document store; base URL of the
-        Orchestration Cluster REST API, e.g. http://localhost:8080 (documents at {base}/v2/documents;
-        a base ending in /v2 is used as is)
-    CAMUNDA_AUTH_STRATEGY           inferred: OAUTH when a client id and secret are set, BASIC when
-        CAMUNDA_BASIC_AUTH_USERNAME is set, else NONE. One of NONE, BASIC, OAUTH
-    CAMUNDA_BASIC_AUTH_USERNAME     unset; user for BASIC
-    CAMUNDA_BASIC_AUTH_PASSWORD     unset; password for BASIC (secret)
-    CAMUNDA_CLIENT_ID (alias ZEEBE_CLIENT_ID)                 unset; OAuth client id
-    CAMUNDA_CLIENT_SECRET (alias ZEEBE_CLIENT_SECRET)         unset; OAuth client secret (secret)
-    CAMUNDA_OAUTH_URL (alias ZEEBE_AUTHORIZATION_SERVER_URL)  https://login.cloud.camunda.io/oauth/token
-    CAMUNDA_TOKEN_AUDIENCE (alias ZEEBE_TOKEN_AUDIENCE)       zeebe.camunda.io
-    CAMUNDA_TOKEN_SCOPE             unset; OAuth scope, sent only when set
-    CAMUNDA_CA_CERTIFICATE_PATH     unset (system CAs); PEM file of CAs to trust; verification stays on
+Where the store is and how to authenticate is a ``DocumentStoreConfig``, built from the
+worker's settings (``connector.settings.documents`` names the variables).
 """
 
 from __future__ import annotations
@@ -51,8 +38,6 @@ from pydantic import ValidationError
 from connector.documents.multipart import MultipartBody
 from connector.documents.references import CamundaDocument
 from connector.documents.store_auth import (
-    DEFAULT_AUDIENCE,
-    DEFAULT_OAUTH_URL,
     DocumentStoreConfig,
     TokenSource,
     unavailable,
@@ -70,7 +55,7 @@ from connector.errors import ConnectorError, ErrorCode
 from connector.redaction import Redactor
 from connector.retrying import Backoff
 
-__all__ = ["DEFAULT_AUDIENCE", "DEFAULT_OAUTH_URL", "DocumentStore", "DocumentStoreConfig", "DocumentStream"]
+__all__ = ["DocumentStore", "DocumentStoreConfig", "DocumentStream"]
 
 
 _BACKOFF = Backoff(initial_ms=200, max_ms=2000)

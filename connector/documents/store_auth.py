@@ -1,13 +1,13 @@
 """Where Camunda's document store is and how the worker authenticates to it.
 
-``DocumentStoreConfig.from_env`` reads the names Camunda's SDKs use (listed in
-``connector.documents.store``); ``TokenSource`` caches OAuth client-credentials tokens.
+``DocumentStoreConfig`` is built from the worker's settings (``connector.settings.documents``
+names the variables); ``TokenSource`` caches OAuth client-credentials tokens.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,12 +16,9 @@ import httpx
 from connector.error_codes import DOCUMENT_STORE_UNAUTHORIZED, DOCUMENT_STORE_UNAVAILABLE
 from connector.errors import ConnectorError
 
-__all__ = ["DEFAULT_AUDIENCE", "DEFAULT_OAUTH_URL", "AuthStrategy", "DocumentStoreConfig", "TokenSource", "unavailable"]
+__all__ = ["AuthStrategy", "DocumentStoreConfig", "TokenSource", "unavailable"]
 
 AuthStrategy = Literal["none", "basic", "oauth"]
-DEFAULT_OAUTH_URL = "https://login.cloud.camunda.io/oauth/token"
-DEFAULT_AUDIENCE = "zeebe.camunda.io"
-_STRATEGIES: dict[str, AuthStrategy] = {"NONE": "none", "BASIC": "basic", "OAUTH": "oauth"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,8 +48,8 @@ class DocumentStoreConfig:
             raise ValueError(f"document store auth must be none, basic or oauth, got {self.auth!r}")
         if self.auth == "basic" and not (self.username and self.password is not None):
             raise ValueError("basic auth needs CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD")
-        if self.auth == "oauth" and not (self.client_id and self.client_secret):
-            raise ValueError("OAuth needs CAMUNDA_CLIENT_ID and CAMUNDA_CLIENT_SECRET")
+        if self.auth == "oauth" and not (self.client_id and self.client_secret and self.oauth_url):
+            raise ValueError("OAuth needs CAMUNDA_CLIENT_ID, CAMUNDA_CLIENT_SECRET and CAMUNDA_OAUTH_URL")
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
 
@@ -61,43 +58,6 @@ class DocumentStoreConfig:
         """``{base}/v2/documents``, without doubling a ``/v2`` the base already ends with."""
         base = self.base_url.rstrip("/")
         return f"{base}/documents" if base.endswith("/v2") else f"{base}/v2/documents"
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> DocumentStoreConfig | None:
-        """Read the variables listed in the module docstring; None when no REST address is set.
-
-        Raises:
-            ValueError: an unknown ``CAMUNDA_AUTH_STRATEGY`` or missing credentials for it.
-        """
-
-        def get(*names: str) -> str | None:
-            return next((environ[name].strip() for name in names if environ.get(name, "").strip()), None)
-
-        base_url = get("CAMUNDA_REST_ADDRESS", "ZEEBE_REST_ADDRESS")
-        if base_url is None:
-            return None
-        client_id = get("CAMUNDA_CLIENT_ID", "ZEEBE_CLIENT_ID")
-        client_secret = get("CAMUNDA_CLIENT_SECRET", "ZEEBE_CLIENT_SECRET")
-        username = get("CAMUNDA_BASIC_AUTH_USERNAME")
-        strategy = get("CAMUNDA_AUTH_STRATEGY")
-        if strategy is None:
-            auth: AuthStrategy = "oauth" if client_id and client_secret else "basic" if username else "none"
-        elif strategy.upper() in _STRATEGIES:
-            auth = _STRATEGIES[strategy.upper()]
-        else:
-            raise ValueError(f"CAMUNDA_AUTH_STRATEGY must be NONE, BASIC or OAUTH, got {strategy!r}")
-        return cls(
-            base_url=base_url,
-            auth=auth,
-            username=username,
-            password=environ.get("CAMUNDA_BASIC_AUTH_PASSWORD"),
-            client_id=client_id,
-            client_secret=client_secret,
-            oauth_url=get("CAMUNDA_OAUTH_URL", "ZEEBE_AUTHORIZATION_SERVER_URL") or DEFAULT_OAUTH_URL,
-            audience=get("CAMUNDA_TOKEN_AUDIENCE", "ZEEBE_TOKEN_AUDIENCE") or DEFAULT_AUDIENCE,
-            scope=get("CAMUNDA_TOKEN_SCOPE"),
-            ca_certificate_path=get("CAMUNDA_CA_CERTIFICATE_PATH"),
-        )
 
 
 def unavailable(what: str, detail: str) -> ConnectorError:
@@ -131,7 +91,7 @@ class TokenSource:
         form.update({k: v for k, v in (("audience", config.audience), ("scope", config.scope)) if v})
         what = "Fetching an OAuth token for the Camunda document store"
         try:
-            response = await client.post(config.oauth_url or DEFAULT_OAUTH_URL, data=form)
+            response = await client.post(config.oauth_url or "", data=form)
         except httpx.HTTPError as exc:
             raise unavailable(what, f"{type(exc).__name__} {exc}") from None
         if response.status_code >= 500 or response.status_code == 429:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
@@ -24,9 +26,8 @@ from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
 from connector.runtime.jobs import GatewayUnavailable, Job, JobGone
-from connector.settings import WorkerSettings
 
-__all__ = ["PyzeebeGateway", "create_channel", "describe_channel", "gateway_address"]
+__all__ = ["GatewayConnection", "PyzeebeGateway", "create_channel"]
 
 T = TypeVar("T")
 
@@ -43,45 +44,53 @@ _JOB_GONE = frozenset({grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECOND
 _DEFAULT_POLL_GRPC_TIMEOUT_S = 20.0
 
 
-def describe_channel(settings: WorkerSettings) -> str:
-    """How the worker reaches the gateway, for the startup log line (no secrets)."""
-    if settings.uses_oauth:
-        return "TLS + OAuth client credentials"
-    if settings.ca_certificate_path or settings.zeebe_tls:
-        return "TLS"
-    return "plaintext"
+@dataclass(frozen=True, kw_only=True)
+class GatewayConnection:
+    """Where the gateway is and how to reach it; secrets stay out of ``repr``.
+
+    Attributes:
+        oauth: ``(client_id, client_secret, token_url, audience, scope)`` for OAuth client
+            credentials (always over TLS), or None.
+        ca_certificate_path: a PEM bundle to trust; switches on TLS.
+    """
+
+    address: str
+    oauth: tuple[str, str, str, str, str | None] | None = field(default=None, repr=False)
+    ca_certificate_path: Path | None = None
+    tls: bool = False
+
+    def describe(self) -> str:
+        """How the worker reaches the gateway, for the startup log line (no secrets)."""
+        if self.oauth is not None:
+            return "TLS + OAuth client credentials"
+        if self.ca_certificate_path or self.tls:
+            return "TLS"
+        return "plaintext"
 
 
-def gateway_address(settings: WorkerSettings) -> str:
-    if settings.cluster_id and settings.cluster_region and "zeebe_address" not in settings.model_fields_set:
-        return f"{settings.cluster_id}.{settings.cluster_region}.zeebe.camunda.io:443"
-    return settings.zeebe_address
-
-
-def create_channel(settings: WorkerSettings) -> grpc.aio.Channel:
+def create_channel(connection: GatewayConnection) -> grpc.aio.Channel:
     """A channel as configured: plaintext unless TLS or OAuth is set (SaaS implies both)."""
-    address = gateway_address(settings)
-    root_certs = settings.ca_certificate_path.read_bytes() if settings.ca_certificate_path else None
-    if settings.uses_oauth:
-        assert settings.client_id is not None and settings.client_secret is not None
-        oauth_url = settings.oauth_url or "https://login.cloud.camunda.io/oauth/token"
+    path = connection.ca_certificate_path
+    root_certs = path.read_bytes() if path else None
+    if connection.oauth is not None:
+        client_id, client_secret, token_url, audience, scope = connection.oauth
         return create_oauth2_client_credentials_channel(
-            grpc_address=address,
-            client_id=settings.client_id,
-            client_secret=settings.client_secret.get_secret_value(),
-            authorization_server=oauth_url,
-            scope=settings.token_scope,
-            audience=settings.token_audience or "zeebe.camunda.io",
+            grpc_address=connection.address,
+            client_id=client_id,
+            client_secret=client_secret,
+            authorization_server=token_url,
+            scope=scope,
+            audience=audience,
             channel_credentials=grpc.ssl_channel_credentials(root_certificates=root_certs),
             channel_options=_CHANNEL_OPTIONS,
         )
-    if root_certs is not None or settings.zeebe_tls:
+    if root_certs is not None or connection.tls:
         return create_secure_channel(
-            grpc_address=address,
+            grpc_address=connection.address,
             channel_options=_CHANNEL_OPTIONS,
             channel_credentials=grpc.ssl_channel_credentials(root_certificates=root_certs),
         )
-    return create_insecure_channel(grpc_address=address, channel_options=_CHANNEL_OPTIONS)
+    return create_insecure_channel(grpc_address=connection.address, channel_options=_CHANNEL_OPTIONS)
 
 
 def _detail(error: grpc.aio.AioRpcError) -> str:

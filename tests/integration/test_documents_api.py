@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from connector.components import document_store_config
 from connector.documents.references import CamundaDocument
 from connector.documents.store import DocumentStore, DocumentStoreConfig
-from connector.errors import ConnectorError
+from connector.errors import ConfigurationError, ConnectorError
+from connector.settings import WorkerSettings
 from testkit.documents_api import NOT_FOUND_TITLE, DocumentsApi
 
 MIB = 1024 * 1024
@@ -325,13 +329,28 @@ class TestAuthentication:
         assert api.count("get") == 0
 
 
-class TestConfigFromEnvironment:
-    def test_no_rest_address_means_no_document_store(self) -> None:
-        assert DocumentStoreConfig.from_env({"CAMUNDA_CLIENT_ID": "x"}) is None
+class TestConfigFromSettings:
+    """The store is configured by Camunda's SDK names, read once into WorkerSettings."""
 
-    def test_client_credentials_infer_oauth_with_sdk_defaults(self) -> None:
-        config = DocumentStoreConfig.from_env(
-            {"ZEEBE_REST_ADDRESS": "http://camunda:8080", "ZEEBE_CLIENT_ID": "id", "ZEEBE_CLIENT_SECRET": "sec"}
+    @pytest.fixture(autouse=True)
+    def clean_env(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for name in list(os.environ):
+            if name.startswith(("ZEEBE_", "CAMUNDA_", "S3_CONNECTOR_")):
+                monkeypatch.delenv(name)
+
+    @staticmethod
+    def config(monkeypatch: pytest.MonkeyPatch, **environ: str) -> DocumentStoreConfig | None:
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        return document_store_config(WorkerSettings())
+
+    def test_no_rest_address_means_no_document_store(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        assert self.config(monkeypatch, CAMUNDA_CLIENT_ID="x") is None
+        assert self.config(monkeypatch, CAMUNDA_REST_ADDRESS="  ") is None
+
+    def test_client_credentials_infer_oauth_with_sdk_defaults(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        config = self.config(
+            monkeypatch, ZEEBE_REST_ADDRESS="http://camunda:8080", ZEEBE_CLIENT_ID="id", ZEEBE_CLIENT_SECRET="sec"
         )
         assert config is not None
         assert (config.auth, config.client_id, config.client_secret) == ("oauth", "id", "sec")
@@ -340,52 +359,56 @@ class TestConfigFromEnvironment:
         assert config.documents_url == "http://camunda:8080/v2/documents"
         assert "sec" not in repr(config)
 
-    def test_camunda_names_win_over_zeebe_aliases(self) -> None:
-        config = DocumentStoreConfig.from_env(
-            {
-                "CAMUNDA_REST_ADDRESS": "https://c/v2",
-                "ZEEBE_REST_ADDRESS": "http://other",
-                "CAMUNDA_CLIENT_ID": "a",
-                "ZEEBE_CLIENT_ID": "b",
-                "CAMUNDA_CLIENT_SECRET": "s",
-                "CAMUNDA_OAUTH_URL": "https://idp/token",
-                "ZEEBE_AUTHORIZATION_SERVER_URL": "https://other/token",
-                "CAMUNDA_TOKEN_AUDIENCE": "aud",
-                "CAMUNDA_TOKEN_SCOPE": "scope",
-                "CAMUNDA_CA_CERTIFICATE_PATH": "/etc/ca.pem",
-            }
+    def test_camunda_names_win_over_zeebe_aliases(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        config = self.config(
+            monkeypatch,
+            CAMUNDA_REST_ADDRESS="https://c/v2",
+            ZEEBE_REST_ADDRESS="http://other",
+            CAMUNDA_CLIENT_ID="a",
+            ZEEBE_CLIENT_ID="b",
+            CAMUNDA_CLIENT_SECRET="s",
+            CAMUNDA_OAUTH_URL="https://idp/token",
+            ZEEBE_AUTHORIZATION_SERVER_URL="https://other/token",
+            CAMUNDA_TOKEN_AUDIENCE="aud",
+            CAMUNDA_TOKEN_SCOPE="scope",
+            ZEEBE_TOKEN_SCOPE="other-scope",
+            CAMUNDA_CA_CERTIFICATE_PATH="/etc/ca.pem",
         )
         assert config is not None
         assert (config.base_url, config.client_id, config.oauth_url) == ("https://c/v2", "a", "https://idp/token")
         assert (config.audience, config.scope, config.ca_certificate_path) == ("aud", "scope", "/etc/ca.pem")
         assert config.documents_url == "https://c/v2/documents"
 
-    def test_a_basic_user_infers_basic(self) -> None:
-        config = DocumentStoreConfig.from_env(
-            {
-                "CAMUNDA_REST_ADDRESS": "http://c",
-                "CAMUNDA_BASIC_AUTH_USERNAME": "demo",
-                "CAMUNDA_BASIC_AUTH_PASSWORD": "pw",
-            }
+    def test_a_basic_user_infers_basic(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        config = self.config(
+            monkeypatch,
+            CAMUNDA_REST_ADDRESS="http://c",
+            CAMUNDA_BASIC_AUTH_USERNAME="demo",
+            CAMUNDA_BASIC_AUTH_PASSWORD="pw",
         )
         assert config is not None
         assert (config.auth, config.username, config.password) == ("basic", "demo", "pw")
 
-    def test_an_explicit_strategy_wins_and_none_needs_nothing(self) -> None:
-        config = DocumentStoreConfig.from_env(
-            {"CAMUNDA_REST_ADDRESS": "http://c", "CAMUNDA_AUTH_STRATEGY": "none", "CAMUNDA_CLIENT_ID": "a"}
+    def test_an_explicit_strategy_wins_and_none_needs_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        config = self.config(
+            monkeypatch, CAMUNDA_REST_ADDRESS="http://c", CAMUNDA_AUTH_STRATEGY="none", CAMUNDA_CLIENT_ID="a"
         )
         assert config is not None and config.auth == "none"
 
     @pytest.mark.parametrize(
         "environ",
         [
-            {"CAMUNDA_AUTH_STRATEGY": "KERBEROS"},
             {"CAMUNDA_AUTH_STRATEGY": "OAUTH", "CAMUNDA_CLIENT_ID": "a"},
             {"CAMUNDA_AUTH_STRATEGY": "BASIC", "CAMUNDA_BASIC_AUTH_PASSWORD": "hunter2"},
         ],
     )
-    def test_an_unusable_strategy_is_a_configuration_error(self, environ: dict[str, str]) -> None:
-        with pytest.raises(ValueError) as info:
-            DocumentStoreConfig.from_env({"CAMUNDA_REST_ADDRESS": "http://c", **environ})
+    def test_an_unusable_strategy_is_a_configuration_error(
+        self, monkeypatch: pytest.MonkeyPatch, environ: dict[str, str]
+    ) -> None:
+        with pytest.raises(ConfigurationError) as info:
+            self.config(monkeypatch, CAMUNDA_REST_ADDRESS="http://c", **environ)
         assert "hunter2" not in str(info.value)
+
+    def test_an_unknown_strategy_is_an_invalid_setting(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        with pytest.raises(ValidationError, match=r"CAMUNDA_AUTH_STRATEGY"):
+            self.config(monkeypatch, CAMUNDA_REST_ADDRESS="http://c", CAMUNDA_AUTH_STRATEGY="KERBEROS")

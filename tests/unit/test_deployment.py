@@ -23,9 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
-from connector.documents.store_auth import DocumentStoreConfig
+from connector.components import document_store_config, gateway_connection
 from connector.runtime.metrics import HealthServer, HealthState, PrometheusObserver
-from connector.runtime.zeebe import describe_channel
 from connector.settings import WorkerSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -553,10 +552,10 @@ def test_the_deployment_settings_load(deployment: str, clean_env: pytest.MonkeyP
     for name, value in environment.items():
         clean_env.setenv(name, value)
     settings = WorkerSettings()
-    assert DocumentStoreConfig.from_env(environment) is not None
+    assert document_store_config(settings) is not None
     if deployment == "compose":
-        assert (settings.zeebe_address, describe_channel(settings)) == ("zeebe:26500", "plaintext")
+        assert (settings.zeebe_address, gateway_connection(settings).describe()) == ("zeebe:26500", "plaintext")
         assert settings.default_endpoint == "http://minio:9000"
     else:
-        assert describe_channel(settings) == "TLS + OAuth client credentials"
+        assert gateway_connection(settings).describe() == "TLS + OAuth client credentials"
         assert settings.allow_default_credentials is False

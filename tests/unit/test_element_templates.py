@@ -563,9 +563,8 @@ class Runner:
         self.environ = {
             "SECRET_AWS_ACCESS_KEY": "AKIAEXAMPLES",
             "SECRET_AWS_SECRET_KEY": "examples-secret-key",
-            "CAMUNDA_REST_ADDRESS": documents.base_url,
         }
-        self.settings = WorkerSettings()
+        self.settings = WorkerSettings(rest_address=documents.base_url)
         self.fetched = {spec.task_type: spec.fetch_variables for spec in build_task_specs(self.settings)}
 
     async def run(self, task: ServiceTask, process: Mapping[str, Any]) -> dict[str, Any]:

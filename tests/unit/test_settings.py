@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from connector.runtime.zeebe import describe_channel, gateway_address
+from connector.components import gateway_connection
 from connector.settings import WorkerSettings
 
 
@@ -27,8 +27,8 @@ class TestDefaults:
         assert (settings.max_running_jobs, settings.effective_thread_pool_size) == (32, 128)
         assert settings.secret_prefix == "SECRET_"
         assert settings.allowed_endpoint_list == ()
-        assert describe_channel(settings) == "plaintext"
-        assert gateway_address(settings) == "localhost:26500"
+        assert gateway_connection(settings).describe() == "plaintext"
+        assert settings.gateway_address == "localhost:26500"
 
 
 class TestEnvironmentNames:
@@ -41,19 +41,19 @@ class TestEnvironmentNames:
         settings = WorkerSettings()
         assert settings.uses_oauth and settings.oauth_url == "https://idp.example/token"
         assert settings.token_audience == "zeebe-api"
-        assert describe_channel(settings) == "TLS + OAuth client credentials"
+        assert gateway_connection(settings).describe() == "TLS + OAuth client credentials"
         assert "s3cr3t" not in repr(settings)
 
     def test_saas_cluster_address(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("CAMUNDA_CLUSTER_ID", "abc")
         monkeypatch.setenv("CAMUNDA_CLUSTER_REGION", "bru-2")
-        assert gateway_address(WorkerSettings()) == "abc.bru-2.zeebe.camunda.io:443"
+        assert WorkerSettings().gateway_address == "abc.bru-2.zeebe.camunda.io:443"
 
     def test_explicit_address_wins_over_saas(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("CAMUNDA_CLUSTER_ID", "abc")
         monkeypatch.setenv("CAMUNDA_CLUSTER_REGION", "bru-2")
         monkeypatch.setenv("ZEEBE_ADDRESS", "gw:26500")
-        assert gateway_address(WorkerSettings()) == "gw:26500"
+        assert WorkerSettings().gateway_address == "gw:26500"
 
     def test_own_settings_and_secret_prefix(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("S3_CONNECTOR_MAX_RUNNING_JOBS", "8")
@@ -70,7 +70,7 @@ class TestEnvironmentNames:
 
     def test_tls_with_ca(self, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
         monkeypatch.setenv("ZEEBE_CA_CERTIFICATE_PATH", str(tmp_path / "ca.pem"))
-        assert describe_channel(WorkerSettings()) == "TLS"
+        assert gateway_connection(WorkerSettings()).describe() == "TLS"
 
 
 class TestInvalidSettings:
