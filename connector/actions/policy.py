@@ -12,10 +12,9 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from connector.error_codes import BUCKET_NOT_ALLOWED, DEFAULT_CREDENTIALS_NOT_ALLOWED, ENDPOINT_NOT_ALLOWED
+from connector.urls import DEFAULT_PORTS
 
 __all__ = ["S3Policy", "endpoint_allowed"]
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class S3Policy:
 def _origin_and_path(url: str) -> tuple[str, str, int, str] | None:
     try:
         parts = urlsplit(url.strip())
-        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
     except ValueError:
         return None
     if not parts.scheme or not parts.hostname:

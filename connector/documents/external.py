@@ -28,7 +28,6 @@ Messages show the URL without credentials or query string (it may hold a signatu
 from __future__ import annotations
 
 import base64
-import ipaddress
 import re
 import ssl
 from collections.abc import AsyncIterator
@@ -47,11 +46,11 @@ from connector.error_codes import (
     URL_NOT_ALLOWED,
 )
 from connector.errors import ConnectorError
+from connector.urls import DEFAULT_PORTS, is_ip_literal
 
 __all__ = ["ExternalFetcher"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _shown(url: str) -> str:
@@ -143,11 +142,11 @@ class ExternalFetcher:
             scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
         except ValueError:
             scheme, host, port = "", None, None
-        if scheme not in _DEFAULT_PORTS or not host:
+        if scheme not in DEFAULT_PORTS or not host:
             raise URL_NOT_ALLOWED.error(
                 f"External document URL {_shown(url)} is not allowed: only absolute http and https URLs are"
             )
-        port = port or _DEFAULT_PORTS[scheme]
+        port = port or DEFAULT_PORTS[scheme]
         addresses = await resolve_checked(host, port, self._policy, self._resolver)
         failure: Exception | None = None
         for address in addresses:  # every one is checked; try them in the resolver's order
@@ -176,28 +175,20 @@ def _pinned_request(client: httpx.AsyncClient, url: str, address: IPAddress) -> 
     """A GET of ``url`` sent to ``address``: the name goes in Host and, for https, in SNI."""
     parts = urlsplit(url)
     scheme, host = parts.scheme.lower(), parts.hostname or ""
-    port = parts.port or _DEFAULT_PORTS[scheme]
+    port = parts.port or DEFAULT_PORTS[scheme]
     literal = f"[{address}]" if address.version == 6 else str(address)
     target = urlunsplit((scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
     host_header = f"[{host}]" if ":" in host else host
-    if parts.port is not None and parts.port != _DEFAULT_PORTS[scheme]:
+    if parts.port is not None and parts.port != DEFAULT_PORTS[scheme]:
         host_header += f":{parts.port}"
     headers = {"Host": host_header, "Accept-Encoding": "identity"}
     if parts.username is not None:
         pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
         headers["Authorization"] = f"Basic {base64.b64encode(pair).decode('ascii')}"
     extensions = {}
-    if scheme == "https" and not _is_ip_literal(host):
+    if scheme == "https" and not is_ip_literal(host):
         extensions["sni_hostname"] = host  # SNI and certificate verification use the name
     return client.build_request("GET", target, headers=headers, extensions=extensions)
-
-
-def _is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _raise_for_status(response: httpx.Response, url: str) -> None:

@@ -20,13 +20,10 @@ worker's settings (``connector.settings.documents`` names the variables).
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import random
 import ssl
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -35,6 +32,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import ValidationError
 
+from connector.clock import SYSTEM_CLOCK, Clock
 from connector.documents.multipart import MultipartBody
 from connector.documents.references import CamundaDocument
 from connector.documents.store_auth import (
@@ -53,12 +51,20 @@ from connector.error_codes import (
 )
 from connector.errors import ConnectorError, ErrorCode
 from connector.redaction import Redactor
-from connector.retrying import Backoff
+from connector.retrying import Backoff, retry_async
 
 __all__ = ["DocumentStore", "DocumentStoreConfig", "DocumentStream"]
 
 
 _BACKOFF = Backoff(initial_ms=200, max_ms=2000)
+
+
+class _Transient(Exception):
+    """An attempt worth repeating: a 5xx/429 answer, or (``error``) no answer at all."""
+
+    def __init__(self, error: httpx.TransportError | None) -> None:
+        super().__init__()
+        self.error = error
 
 
 class DocumentStore:
@@ -67,7 +73,7 @@ class DocumentStore:
     Args:
         config: where and how to connect.
         transport: an httpx transport, for tests; by default a real HTTP connection pool.
-        clock: monotonic seconds, for token expiry; sleep: the backoff's sleep. Both for tests.
+        clock: time for token expiry and the backoff's waits, for tests.
     """
 
     def __init__(
@@ -75,12 +81,11 @@ class DocumentStore:
         config: DocumentStoreConfig,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._config = config
-        self._sleep = sleep
-        self._tokens = TokenSource(config, clock) if config.auth == "oauth" else None
+        self._clock = clock
+        self._tokens = TokenSource(config, clock.monotonic) if config.auth == "oauth" else None
         verify: ssl.SSLContext | bool = True
         if config.ca_certificate_path:
             verify = ssl.create_default_context(cafile=config.ca_certificate_path)
@@ -228,29 +233,51 @@ class DocumentStore:
         *,
         replayable: Callable[[], bool] = lambda: True,
     ) -> httpx.Response:
-        """Send with auth, retrying 5xx/429/connection errors and one OAuth 401 while replayable.
+        """Send with auth, retrying 5xx/429/connection errors while the request is replayable.
 
         Returns the streamed response (any status; the caller maps errors and closes it).
+
+        Raises:
+            ConnectorError: ``DOCUMENT_STORE_UNAVAILABLE`` when the last attempt could not connect.
         """
-        attempt, token, refreshed = 1, None, False
-        while True:
-            headers, token = await self._auth_headers(stale=token if refreshed else None)
+        pending: list[httpx.Response] = []
+
+        async def attempt(_: int) -> httpx.Response:
+            while pending:  # a transient answer of the previous attempt is not needed any more
+                await pending.pop().aclose()
             try:
-                response = await self._client.send(build(headers), stream=True)
+                response = await self._authorized(build, replayable)
             except httpx.TransportError as exc:
-                if attempt >= self._config.max_attempts or not replayable():
-                    raise unavailable(what, self._redact(_describe(exc))) from None
-            else:
-                if response.status_code == 401 and self._tokens is not None and not refreshed and replayable():
-                    refreshed = True  # the token may have been revoked early: fetch a new one, once
-                    await response.aclose()
-                    continue
-                transient = response.status_code >= 500 or response.status_code == 429
-                if not transient or attempt >= self._config.max_attempts or not replayable():
-                    return response
-                await response.aclose()
-            await self._sleep(_BACKOFF.delay_ms(attempt, random.random) / 1000)
-            attempt += 1
+                raise _Transient(exc) from None
+            if response.status_code >= 500 or response.status_code == 429:
+                pending.append(response)
+                raise _Transient(None)
+            return response
+
+        def may_retry(number: int, delay_s: float) -> bool:
+            return number < self._config.max_attempts and replayable()
+
+        try:
+            return await retry_async(
+                attempt, retry_on=_Transient, may_retry=may_retry, backoff=_BACKOFF, clock=self._clock
+            )
+        except _Transient as exc:
+            if pending:
+                return pending.pop()  # the caller maps the status (DOCUMENT_STORE_UNAVAILABLE)
+            raise unavailable(what, self._redact(_describe(exc.error or exc))) from None
+
+    async def _authorized(
+        self, build: Callable[[dict[str, str]], httpx.Request], replayable: Callable[[], bool]
+    ) -> httpx.Response:
+        """One send with credentials; with OAuth, a 401 fetches a new token and sends once more
+        (the token may have been revoked before it expired)."""
+        headers, token = await self._auth_headers(stale=None)
+        response = await self._client.send(build(headers), stream=True)
+        if response.status_code != 401 or self._tokens is None or not replayable():
+            return response
+        await response.aclose()
+        headers, _ = await self._auth_headers(stale=token)
+        return await self._client.send(build(headers), stream=True)
 
     async def _json(
         self, response: httpx.Response, what: str, failed: ErrorCode, *, expect: tuple[int, ...]

@@ -14,8 +14,8 @@ from connector.s3.transfer import (
     PutResult,
     delete_object,
     get_object,
-    put_object,
 )
+from connector.s3.uploads import put_object
 from connector.s3.validation import (
     bucket_name_problem,
     endpoint_problem,

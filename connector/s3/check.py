@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from connector.error_codes import CONTENT_MISMATCH, LIST_MISMATCH, SKIPPED
 from connector.errors import ConnectorError
 from connector.s3.errors import s3_errors
+from connector.s3.uploads import put_object
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -52,8 +53,7 @@ def run_check(client: S3Client, *, bucket: str, prefix: str = "", include_list: 
     key = f"{prefix}s3-connector-check/{uuid.uuid4()}.txt"
 
     def put() -> None:
-        with s3_errors("PutObject", bucket, key):
-            client.put_object(Bucket=bucket, Key=key, Body=_BODY, ContentType="text/plain")
+        put_object(client, bucket=bucket, key=key, body=_BODY, content_type="text/plain")
 
     def head() -> None:
         with s3_errors("HeadObject", bucket, key):

@@ -19,14 +19,12 @@ from botocore.config import Config
 
 from connector.error_codes import MISSING_CREDENTIALS
 from connector.s3.credentials import AssumeRole, assume_role_session, digest
+from connector.s3.validation import DEFAULT_REGION
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 __all__ = ["ClientCache", "ClientSpec"]
-
-# What botocore itself would pick if nothing at all is configured for S3.
-_FALLBACK_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,7 +189,7 @@ class ClientCache:
         """Create a client; only called with ``_build_lock`` held."""
         region = spec.region or self._default_region
         session = self._session(spec, region)
-        region = region or session.region_name or _FALLBACK_REGION
+        region = region or session.region_name or DEFAULT_REGION
         options: dict[str, Any] = {
             "connect_timeout": spec.connect_timeout_s,
             "read_timeout": spec.read_timeout_s,
@@ -230,7 +228,7 @@ class ClientCache:
                 session = assume_role_session(
                     session,
                     spec.assume_role,
-                    region=region or session.region_name or _FALLBACK_REGION,
+                    region=region or session.region_name or DEFAULT_REGION,
                     sts_endpoint_url=spec.sts_endpoint_url,
                 )
             self._sessions[key] = session

@@ -7,13 +7,14 @@ percent-encoded segment by segment and the host follows the client's configurati
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from urllib.parse import quote, urlsplit
 
+from connector.s3.validation import DEFAULT_REGION
+from connector.urls import is_ip_literal
+
 __all__ = ["object_link", "quote_key"]
 
-_DEFAULT_REGION = "us-east-1"
 # A bucket can be a DNS label sequence only if it is lowercase letters, digits, dots, hyphens.
 _DNS_COMPATIBLE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 
@@ -54,7 +55,7 @@ def object_link(*, bucket: str, key: str, region: str | None, endpoint_url: str 
     """
     quoted = quote_key(key)
     if endpoint_url is None:
-        return _aws_link(bucket, quoted, region or _DEFAULT_REGION, path_style)
+        return _aws_link(bucket, quoted, region or DEFAULT_REGION, path_style)
     return _endpoint_link(bucket, quoted, endpoint_url, path_style)
 
 
@@ -73,7 +74,7 @@ def _endpoint_link(bucket: str, quoted_key: str, endpoint_url: str, path_style: 
     # Userinfo never reaches a link: links end up in process variables.
     host = parts.netloc.rpartition("@")[2]
     base_path = parts.path.rstrip("/")
-    if path_style or _is_ip(parts.hostname) or not _virtual_host_ok(bucket, parts.scheme.lower()):
+    if path_style or is_ip_literal(parts.hostname) or not _virtual_host_ok(bucket, parts.scheme.lower()):
         return f"{parts.scheme}://{host}{base_path}/{bucket}/{quoted_key}"
     return f"{parts.scheme}://{bucket}.{host}{base_path}/{quoted_key}"
 
@@ -83,11 +84,3 @@ def _virtual_host_ok(bucket: str, scheme: str) -> bool:
     if not _DNS_COMPATIBLE.match(bucket):
         return False
     return not (scheme == "https" and "." in bucket)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True

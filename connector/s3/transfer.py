@@ -1,8 +1,8 @@
-"""Single-request object operations: put, get (capped), streaming get, presign and delete.
+"""Single-request object operations: get (capped), streaming get, presign and delete.
 
 Each function is one S3 request and maps every botocore exception through
-:func:`connector.s3.errors.s3_errors`. Uploads of any size (single PUT or multipart, from a
-stream) are in :mod:`connector.s3.uploads`.
+:func:`connector.s3.errors.s3_errors`. Writes (the one PutObject path, and multipart uploads
+from a stream) are in :mod:`connector.s3.uploads`.
 
 Memory: ``get_object`` holds at most ``max_bytes + 1`` bytes of the body, whatever the
 object's real or declared size.
@@ -31,7 +31,6 @@ __all__ = [
     "get_object",
     "open_object",
     "presigned_get_url",
-    "put_object",
 ]
 
 
@@ -67,30 +66,6 @@ class DeleteResult:
 def unquote_etag(etag: str | None) -> str | None:
     # S3 returns the ETag as a quoted HTTP entity tag; process variables want the bare value.
     return etag.strip('"') if etag else None
-
-
-def put_object(client: S3Client, *, bucket: str, key: str, body: bytes, content_type: str | None) -> PutResult:
-    """Store ``body`` under ``key`` with one PutObject request.
-
-    Args:
-        client: the S3 client.
-        bucket: target bucket.
-        key: target key.
-        body: the whole object.
-        content_type: the ``Content-Type`` to store; None lets S3 apply its default.
-
-    Returns:
-        Version id (versioned buckets), ETag and size in bytes.
-
-    Raises:
-        ConnectorError: any S3 or transport failure, mapped by ``map_s3_error``.
-    """
-    with s3_errors("PutObject", bucket, key):
-        if content_type:
-            response = client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
-        else:
-            response = client.put_object(Bucket=bucket, Key=key, Body=body)
-    return PutResult(version_id=response.get("VersionId"), etag=unquote_etag(response.get("ETag")), size=len(body))
 
 
 def _get_args(bucket: str, key: str, version_id: str | None, byte_range: str | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from connector.s3.transfer import PutResult, unquote_etag
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-__all__ = ["MIN_PART_SIZE_BYTES", "MultipartConfig", "UploadHooks", "UploadOptions", "upload_stream"]
+__all__ = ["MIN_PART_SIZE_BYTES", "MultipartConfig", "UploadHooks", "UploadOptions", "put_object", "upload_stream"]
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,10 @@ def upload_stream(
     if len(first) < config.threshold_bytes:
         if hooks.before_commit:
             hooks.before_commit()
-        return _put_single(client, bucket, key, first, options, hooks)
+        result = put_object(client, bucket=bucket, key=key, body=first, options=options)
+        if hooks.on_bytes:
+            hooks.on_bytes(len(first))
+        return result
     # The threshold may be smaller than a part: top the first part up to a full part.
     if len(first) < part_size:
         first += _read_full(read, part_size - len(first))
@@ -166,15 +169,29 @@ class _Parts:
     part_size: int
 
 
-def _put_single(
-    client: S3Client, bucket: str, key: str, body: bytes, options: UploadOptions, hooks: UploadHooks
+def put_object(
+    client: S3Client,
+    *,
+    bucket: str,
+    key: str,
+    body: bytes,
+    content_type: str | None = None,
+    options: UploadOptions | None = None,
 ) -> PutResult:
+    """Store ``body`` under ``key`` with one PutObject request: the one PutObject path.
+
+    Args:
+        content_type: the ``Content-Type`` when no ``options`` are given (None: S3's default).
+        options: every per-object option (they win over ``content_type``).
+
+    Raises:
+        ConnectorError: any S3 or transport failure (``PreconditionFailed`` for ``create_only``).
+    """
+    options = options or UploadOptions(content_type=content_type)
     with s3_errors("PutObject", bucket, key):
         response = client.put_object(
             Bucket=bucket, Key=key, Body=body, **options.object_args(), **options.commit_args()
         )
-    if hooks.on_bytes:
-        hooks.on_bytes(len(body))
     return PutResult(
         version_id=response.get("VersionId"),
         etag=unquote_etag(response.get("ETag")),

@@ -7,11 +7,15 @@ Callers prefix the field name (``action.bucket: ...``).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["bucket_name_problem", "endpoint_problem", "key_problem", "region_problem"]
+from connector.urls import is_ip_literal
+
+__all__ = ["DEFAULT_REGION", "bucket_name_problem", "endpoint_problem", "key_problem", "region_problem"]
+
+# What botocore itself picks when nothing at all names a region for S3.
+DEFAULT_REGION = "us-east-1"
 
 _BUCKET_CHARS = re.compile(r"^[a-z0-9.-]+$")
 _MAX_KEY_BYTES = 1024
@@ -38,7 +42,7 @@ def bucket_name_problem(name: str) -> str | None:
         return f"bucket name '{name}' must start and end with a letter or digit"
     if ".." in name:
         return f"bucket name '{name}' must not contain two adjacent dots"
-    if _is_ipv4(name):
+    if is_ip_literal(name, version=4):
         return f"bucket name '{name}' must not be formatted as an IP address"
     for prefix in _RESERVED_PREFIXES:
         if name.startswith(prefix):
@@ -47,14 +51,6 @@ def bucket_name_problem(name: str) -> str | None:
         if name.endswith(suffix):
             return f"bucket name '{name}' must not end with the reserved suffix '{suffix}'"
     return None
-
-
-def _is_ipv4(name: str) -> bool:
-    try:
-        ipaddress.IPv4Address(name)
-    except ValueError:
-        return False
-    return True
 
 
 def key_problem(key: str) -> str | None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from connector.clock import Clock as SourceOfTime
 from connector.components import document_store_config
 from connector.documents.references import CamundaDocument
 from connector.documents.store import DocumentStore, DocumentStoreConfig
@@ -29,15 +30,18 @@ def api() -> Iterator[DocumentsApi]:
 
 
 class Clock:
+    """Time the test moves: token expiry reads ``now``, backoff waits are recorded, not slept."""
+
     def __init__(self) -> None:
         self.now = 1000.0
         self.sleeps: list[float] = []
 
-    def __call__(self) -> float:
-        return self.now
-
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
+
+    @property
+    def clock(self) -> SourceOfTime:
+        return SourceOfTime(monotonic=lambda: self.now, sleep=self.sleep)
 
 
 @pytest.fixture
@@ -47,7 +51,7 @@ def clock() -> Clock:
 
 def store_for(api: DocumentsApi, clock: Clock, **config: Any) -> DocumentStore:
     settings = DocumentStoreConfig(**{"base_url": api.base_url, **config})
-    return DocumentStore(settings, clock=clock, sleep=clock.sleep)
+    return DocumentStore(settings, clock=clock.clock)
 
 
 def ref_of(reference: dict[str, Any]) -> CamundaDocument:
@@ -139,7 +143,7 @@ class TestRetries:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         config = DocumentStoreConfig(base_url=f"http://127.0.0.1:{port}", max_attempts=2)
-        async with DocumentStore(config, clock=clock, sleep=clock.sleep) as store:
+        async with DocumentStore(config, clock=clock.clock) as store:
             with pytest.raises(ConnectorError) as info:
                 async with store.open(CamundaDocument(document_id="d")):
                     pass
@@ -253,7 +257,7 @@ class TestAuthentication:
         api.require_basic("demo", "right")
         config = DocumentStoreConfig(base_url=api.base_url, auth="basic", username="demo", password="wrong-s3cret")
         assert "wrong-s3cret" not in repr(config)
-        async with DocumentStore(config, clock=clock, sleep=clock.sleep) as store:
+        async with DocumentStore(config, clock=clock.clock) as store:
             with pytest.raises(ConnectorError) as info:
                 async with store.open(ref_of(api.put_document(b"abc"))):
                     pass

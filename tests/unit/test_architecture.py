@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "connector"
-SHARED = ("errors", "error_codes", "clock", "retrying", "redaction")
+SHARED = ("errors", "error_codes", "clock", "retrying", "redaction", "urls")
 ROOMS: dict[str, tuple[str, ...]] = {
     "runtime": ("boto3", "botocore", "httpx", "connector.s3", "connector.documents", "connector.actions"),
     "documents": (
