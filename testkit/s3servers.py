@@ -33,10 +33,13 @@ SERVER_NAMES = ("moto", "s3rver", "minio")
 
 # Every feature a server may lack, with what a test of it shows.
 FEATURES: Mapping[str, str] = {
-    "signature-check": "a wrong secret or a tampered signature is refused",
+    "signature-check": "a wrong secret or an unknown access key is refused",
     "presigned-check": "a presigned URL's signature and expiry are verified",
-    "sts": "STS AssumeRole gives temporary credentials whose token is verified",
-    "anonymous-policy": "a bucket policy can make a bucket public-read for unsigned requests",
+    "access-control": "users' policies are enforced, private buckets refuse anonymous requests",
+    "bucket-policy": "a bucket policy can make objects public-read for unsigned requests",
+    "sts": "STS AssumeRole gives temporary credentials that work",
+    "token-check": "a session token is verified with its temporary credentials",
+    "sts-limits": "STS refuses sessions under 900 s, role chaining and GetSessionToken",
     "checksums": "x-amz-checksum-* values are verified and returned",
     "conditional-writes": "If-None-Match: * on PutObject and CompleteMultipartUpload",
     "conditional-reads": "If-Match on GetObject answers 412 for another ETag",
@@ -45,6 +48,7 @@ FEATURES: Mapping[str, str] = {
     "multipart-listing": "ListMultipartUploads",
     "upload-part-copy": "UploadPartCopy",
     "lifecycle": "bucket lifecycle configuration",
+    "sse-s3": "server-side encryption with S3-managed keys (AES256)",
     "sse-kms": "server-side encryption with a KMS key",
 }
 
@@ -113,23 +117,33 @@ class S3Server:
 _MOTO_LACKS = {
     "signature-check": "moto accepts any credentials and never checks a signature",
     "presigned-check": "moto does not verify presigned URL signatures or expiry",
-    "sts": "moto's STS hands out tokens that its S3 never checks",
-    "anonymous-policy": "moto does not check access, so a private bucket answers anonymous requests too",
+    "access-control": "moto enforces no policy: any request is allowed",
+    "bucket-policy": "moto answers 403 to an anonymous HeadObject that a public-read (s3:GetObject) policy allows",
+    "token-check": "moto never checks a session token",
+    "sts-limits": "moto's STS has no such limits",
+    "checksums": "moto returns the checksums a client sent but accepts wrong ones (x-amz-checksum-*, Content-MD5), "
+    "reports no ChecksumType and allows a full-object SHA-256",
 }
 _S3RVER_LACKS = {
+    "access-control": "s3rver has no users and no access checks",
+    "bucket-policy": "s3rver has no bucket policies",
     "sts": "s3rver has no STS",
-    "anonymous-policy": "s3rver has no bucket policies and no access checks",
+    "token-check": "s3rver has no STS",
+    "sts-limits": "s3rver has no STS",
     "checksums": "s3rver neither verifies nor returns x-amz-checksum-* values",
-    "conditional-writes": "s3rver ignores If-None-Match on writes",
+    "conditional-writes": "s3rver ignores If-None-Match and If-Match on writes",
+    "conditional-reads": "s3rver ignores If-Match on GetObject",
     "versioning": "s3rver does not implement versioning",
     "tagging": "s3rver does not implement object tagging",
     "multipart-listing": "s3rver does not implement ListMultipartUploads",
     "upload-part-copy": "s3rver does not implement UploadPartCopy",
     "lifecycle": "s3rver does not implement lifecycle configuration",
+    "sse-s3": "s3rver does not implement server-side encryption",
     "sse-kms": "s3rver does not implement server-side encryption",
 }
 _MINIO_LACKS = {
-    "sse-kms": "the test MinIO runs without a KMS (MINIO_KMS_* unset), so SSE-KMS is refused",
+    "sse-s3": "MinIO needs a KMS for SSE-S3 too; the test MinIO has none (NotImplemented, 501)",
+    "sse-kms": "the test MinIO runs without a KMS (MINIO_KMS_* unset): NotImplemented, 501",
 }
 # Server name -> feature -> why it lacks it (known before any server starts).
 LACKS: Mapping[str, Mapping[str, str]] = {"moto": _MOTO_LACKS, "s3rver": _S3RVER_LACKS, "minio": _MINIO_LACKS}
