@@ -6,6 +6,7 @@ Everything here talks to 127.0.0.1 only.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-__all__ = ["ROOT", "free_port", "loopback_only_environment", "provide", "stop_process", "wait_until"]
+__all__ = ["ROOT", "free_port", "loopback_only_environment", "provide", "stop_process", "tcp_endpoints", "wait_until"]
 
 
 def provide(tool: str) -> Path:
@@ -88,3 +89,34 @@ def loopback_only_environment(**extra: str) -> dict[str, str]:
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env.update(extra)
     return env
+
+
+def tcp_endpoints(pid: int) -> list[tuple[str, str]]:
+    """(local, remote) IP addresses of every TCP socket process ``pid`` holds, from /proc (Linux).
+
+    Used to prove a server we started talks to loopback only. Listening sockets have the
+    remote address 0.0.0.0 or ::.
+    """
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    endpoints = []
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in inodes:
+                endpoints.append((_proc_ip(fields[1]), _proc_ip(fields[2])))
+    return endpoints
+
+
+def _proc_ip(hex_address: str) -> str:
+    """An address of /proc/net/tcp{,6} (little-endian 32-bit words, ``ADDR:PORT``) as text."""
+    address = bytes.fromhex(hex_address.split(":")[0])
+    # Each 32-bit word is in host (little-endian) order.
+    raw = b"".join(address[i : i + 4][::-1] for i in range(0, len(address), 4))
+    return str(ipaddress.ip_address(raw))

@@ -13,6 +13,7 @@ Three servers, each a real HTTP server on 127.0.0.1:
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -65,6 +66,7 @@ class S3Server:
         aws_like: answers as AWS S3 does (error codes, headers, checksum and conditional
             semantics) for the calls the connector makes; s3rver does not.
         lacks: feature (a key of ``FEATURES``) -> why this server lacks it.
+        pid: the process serving it (the test process itself for moto).
     """
 
     name: str
@@ -74,6 +76,7 @@ class S3Server:
     region: str
     aws_like: bool
     lacks: Mapping[str, str] = field(default_factory=dict)
+    pid: int | None = None
 
     def client(self, **config: Any) -> S3Client:
         """A boto3 client with the server's credentials, path-style, SigV4; ``config`` adds
@@ -161,19 +164,23 @@ def start_s3_server(name: str, workdir: Path) -> Iterator[S3Server]:
         from testkit.moto_http import moto_server
 
         with moto_server() as url:
-            yield S3Server("moto", url, "AKIAMOTOFAKE0000001", "moto-secret", "us-east-1", True, LACKS["moto"])
+            yield S3Server(
+                "moto", url, "AKIAMOTOFAKE0000001", "moto-secret", "us-east-1", True, LACKS["moto"], os.getpid()
+            )
     elif name == "s3rver":
         from testkit.s3rver import ACCESS_KEY, SECRET_KEY, S3rver
 
         server = S3rver(workdir)
         try:
-            yield S3Server("s3rver", server.url, ACCESS_KEY, SECRET_KEY, "us-east-1", False, LACKS["s3rver"])
+            yield S3Server(
+                "s3rver", server.url, ACCESS_KEY, SECRET_KEY, "us-east-1", False, LACKS["s3rver"], server.pid
+            )
         finally:
             server.stop()
     elif name == "minio":
         from testkit.minio import REGION, ROOT_PASSWORD, ROOT_USER, minio_server
 
         with minio_server(workdir / "data") as minio:
-            yield S3Server("minio", minio.url, ROOT_USER, ROOT_PASSWORD, REGION, True, LACKS["minio"])
+            yield S3Server("minio", minio.url, ROOT_USER, ROOT_PASSWORD, REGION, True, LACKS["minio"], minio.pid)
     else:
         raise ValueError(f"unknown S3 server {name!r}; known: {', '.join(SERVER_NAMES)}")

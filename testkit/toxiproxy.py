@@ -230,6 +230,7 @@ class Toxiproxy:
                 stderr=subprocess.STDOUT,
                 env=loopback_only_environment(LOG_LEVEL="warn"),
             )
+        self.pid = self._process.pid
         self.client = ToxiproxyClient(self.api_url)
         try:
             wait_until(
