@@ -23,6 +23,8 @@ from testkit.s3servers import S3Server
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+ROLE_ARN = "arn:aws:iam::000000000000:role/zeebe-s3-connector"  # MinIO ignores the role: the user's policy applies
+
 
 @pytest.fixture
 def s3(s3_server: S3Server) -> S3Client:
@@ -87,6 +89,13 @@ class Identities:
         server = self._server
         return MinioAdmin(server.endpoint_url, server.access_key_id, server.secret_access_key, server.region)
 
+    def role_session(self, bucket: str, session_name: str = "zeebe") -> tuple[str, dict[str, Any]]:
+        """A new user with every right on ``bucket``, and temporary credentials from STS
+        AssumeRole for it: (the user's access key, the Credentials STS answered)."""
+        key, secret = self.user(bucket_policy(bucket, "s3:*"))
+        credentials = self.sts(key, secret).assume_role(RoleArn=ROLE_ARN, RoleSessionName=session_name)
+        return key, dict(credentials["Credentials"])
+
     def sts(self, access_key_id: str, secret_access_key: str, **config: Any) -> Any:
         """An STS client at the server's endpoint (MinIO and moto serve STS there)."""
         return boto3.client(
@@ -97,6 +106,12 @@ class Identities:
             aws_secret_access_key=secret_access_key,
             config=Config(retries={"total_max_attempts": 1}, **config),
         )
+
+
+def session_client(server: S3Server, credentials: dict[str, Any], token: str | None = "") -> S3Client:
+    """A client with STS credentials; ``token`` replaces their session token ("" keeps it)."""
+    sent = credentials["SessionToken"] if token == "" else token
+    return server.client_as(credentials["AccessKeyId"], credentials["SecretAccessKey"], sent)
 
 
 @pytest.fixture

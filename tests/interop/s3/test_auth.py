@@ -6,16 +6,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
 from botocore.config import Config
 
 from testkit.s3servers import S3Server
-from tests.interop.s3.conftest import Identities, bucket_policy, s3_error
+from tests.interop.s3.conftest import ROLE_ARN, Identities, bucket_policy, s3_error, session_client
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-
-ROLE_ARN = "arn:aws:iam::000000000000:role/zeebe-s3-connector"  # MinIO ignores the role: the user's policy applies
 
 
 class TestSignatures:
@@ -47,8 +46,6 @@ class TestSignatures:
 
 
 def boto3_client_for_region(server: S3Server, region: str) -> S3Client:
-    import boto3
-
     return boto3.client(
         "s3",
         endpoint_url=server.endpoint_url,
@@ -80,14 +77,9 @@ class TestAssumeRole:
     def test_assumed_role_credentials_work_within_the_users_policy(
         self, s3_server: S3Server, identities: Identities, bucket: str
     ) -> None:
-        key, secret = identities.user(bucket_policy(bucket, "s3:*"))
+        key, credentials = identities.role_session(bucket)
 
-        credentials = identities.sts(key, secret).assume_role(
-            RoleArn=ROLE_ARN, RoleSessionName="zeebe", DurationSeconds=900
-        )["Credentials"]
-        session = s3_server.client_as(
-            credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]
-        )
+        session = session_client(s3_server, credentials)
         session.put_object(Bucket=bucket, Key="by-role", Body=b"temporary")
 
         assert session.get_object(Bucket=bucket, Key="by-role")["Body"].read() == b"temporary"
@@ -98,16 +90,14 @@ class TestAssumeRole:
     def test_a_wrong_session_token_is_invalid_token_id(
         self, s3_server: S3Server, identities: Identities, bucket: str, token: str
     ) -> None:
-        key, secret = identities.user(bucket_policy(bucket, "s3:*"))
-        sts = identities.sts(key, secret)
-        mine = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="mine")["Credentials"]
-        other = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="other")["Credentials"]
+        _, mine = identities.role_session(bucket, "mine")
+        _, other = identities.role_session(bucket, "other")
         sent = {
             "missing": None,
             "another-sessions": other["SessionToken"],
             "tampered": mine["SessionToken"][:-4] + "AAAA",
         }[token]
-        session = s3_server.client_as(mine["AccessKeyId"], mine["SecretAccessKey"], sent)
+        session = session_client(s3_server, mine, sent)
 
         # AWS answers InvalidToken; MinIO's code is InvalidTokenId.
         assert s3_error(lambda: session.get_object(Bucket=bucket, Key="k")) == ("InvalidTokenId", 403)
@@ -118,11 +108,8 @@ class TestAssumeRole:
     ) -> None:
         # An STS session lasts at least 900 s (shorter is refused, see below), too long to
         # wait for in a test; removing its user is how a session ends early.
-        key, secret = identities.user(bucket_policy(bucket, "s3:*"))
-        credentials = identities.sts(key, secret).assume_role(RoleArn=ROLE_ARN, RoleSessionName="zeebe")["Credentials"]
-        session = s3_server.client_as(
-            credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]
-        )
+        key, credentials = identities.role_session(bucket)
+        session = session_client(s3_server, credentials)
         session.put_object(Bucket=bucket, Key="k", Body=b"x")
 
         identities.admin().remove_user(key)
@@ -145,10 +132,7 @@ class TestAssumeRole:
     def test_temporary_credentials_cannot_assume_a_role_again(
         self, s3_server: S3Server, identities: Identities, bucket: str
     ) -> None:
-        key, secret = identities.user(bucket_policy(bucket, "s3:*"))
-        first = identities.sts(key, secret).assume_role(RoleArn=ROLE_ARN, RoleSessionName="zeebe")["Credentials"]
-        import boto3
-
+        _, first = identities.role_session(bucket)
         chained = boto3.client(
             "sts",
             endpoint_url=s3_server.endpoint_url,

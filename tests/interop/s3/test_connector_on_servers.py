@@ -17,8 +17,8 @@ from connector.s3.credentials import AssumeRole
 from connector.s3.transfer import presigned_get_url
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
 from testkit.s3servers import S3Server
-from tests.interop.s3.conftest import Identities, bucket_policy
-from tests.interop.s3.test_auth import ROLE_ARN, public_read
+from tests.interop.s3.conftest import ROLE_ARN, Identities, bucket_policy
+from tests.interop.s3.test_auth import public_read
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -141,8 +141,7 @@ class TestCredentials:
     def test_a_wrong_session_token_fails_for_good(
         self, s3_server: S3Server, cache: ClientCache, identities: Identities, bucket: str
     ) -> None:
-        key, secret = identities.user(bucket_policy(bucket, "s3:*"))
-        credentials = identities.sts(key, secret).assume_role(RoleArn=ROLE_ARN, RoleSessionName="zeebe")["Credentials"]
+        _, credentials = identities.role_session(bucket)
         client = cache.get(
             spec(
                 s3_server,

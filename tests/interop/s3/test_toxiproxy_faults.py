@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from connector.errors import ConnectorError
-from connector.s3 import ClientCache, ClientSpec, get_object
+from connector.s3 import ClientCache, get_object
 from testkit.processes import tcp_endpoints
 from testkit.s3servers import S3Server
 from testkit.toxiproxy import (
@@ -27,6 +27,7 @@ from testkit.toxiproxy import (
     timeout,
     toxiproxy_server,
 )
+from tests.interop.s3.test_connector_on_servers import spec
 
 BODY = bytes(range(256)) * 400  # 100 KiB
 
@@ -55,18 +56,7 @@ def stored(s3_server: S3Server) -> tuple[str, str]:
 
 def client(server: S3Server, proxy: Proxy, *, read_timeout_s: float = 10) -> object:
     """A connector client through the proxy, one attempt per request (faults are not retried away)."""
-    return ClientCache().get(
-        ClientSpec(
-            access_key_id=server.access_key_id,
-            secret_access_key=server.secret_access_key,
-            region=server.region,
-            endpoint_url=proxy.url,
-            path_style=True,
-            max_attempts=1,
-            connect_timeout_s=2,
-            read_timeout_s=read_timeout_s,
-        )
-    )
+    return ClientCache().get(spec(server, endpoint_url=proxy.url, connect_timeout_s=2, read_timeout_s=read_timeout_s))
 
 
 def timed_get(s3: object, bucket: str, key: str) -> tuple[bytes, float]:
