@@ -138,7 +138,7 @@ _S3RVER_LACKS = {
     "conditional-reads": "s3rver ignores If-Match on GetObject",
     "versioning": "s3rver does not implement versioning",
     "tagging": "s3rver does not implement object tagging",
-    "multipart-listing": "s3rver does not implement ListMultipartUploads",
+    "multipart-listing": "s3rver implements neither ListMultipartUploads nor AbortMultipartUpload",
     "upload-part-copy": "s3rver does not implement UploadPartCopy",
     "lifecycle": "s3rver does not implement lifecycle configuration",
     "sse-s3": "s3rver does not implement server-side encryption",
