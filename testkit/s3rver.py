@@ -29,6 +29,7 @@ class S3rver:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        self.pid = self._process.pid
         self._wait_listening()
 
     def _wait_listening(self, timeout_s: float = 20.0) -> None:

@@ -1,4 +1,5 @@
-"""The S3 layer over real HTTP: moto's server on a loopback port, clients from ClientCache."""
+"""The S3 layer over real HTTP, on every server of ``--s3-servers`` (moto and s3rver by default,
+MinIO in the interop command), with clients from ClientCache."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from connector.errors import ConnectorError
 from connector.s3 import (
@@ -22,6 +22,7 @@ from connector.s3 import (
     object_link,
     put_object,
 )
+from testkit.s3servers import S3Server
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -37,9 +38,9 @@ TRICKY_KEYS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def endpoint_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's S3 on 127.0.0.1 with an OS-chosen port, in an environment with no AWS setup."""
+@pytest.fixture(scope="module", autouse=True)
+def no_aws_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """An environment with no AWS set-up and no proxies, so only the spec configures clients."""
     empty: Path = tmp_path_factory.mktemp("aws")
     with pytest.MonkeyPatch.context() as env:
         for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
@@ -50,13 +51,7 @@ def endpoint_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env.setenv("AWS_CONFIG_FILE", str(empty / "config"))
         env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
         env.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +60,17 @@ def cache() -> ClientCache:
 
 
 @pytest.fixture(scope="module")
-def spec(endpoint_url: str) -> ClientSpec:
+def endpoint_url(s3_server: S3Server) -> str:
+    return s3_server.endpoint_url
+
+
+@pytest.fixture(scope="module")
+def spec(s3_server: S3Server) -> ClientSpec:
     return ClientSpec(
-        access_key_id="AKIAFAKEFAKEFAKE0001",
-        secret_access_key="fake-secret",
-        region="us-east-1",
-        endpoint_url=endpoint_url,
+        access_key_id=s3_server.access_key_id,
+        secret_access_key=s3_server.secret_access_key,
+        region=s3_server.region,
+        endpoint_url=s3_server.endpoint_url,
         path_style=True,
         connect_timeout_s=2,
         read_timeout_s=10,
