@@ -125,6 +125,14 @@ _S3_PERMANENT = {
     "MethodNotAllowed": "the operation is not allowed on this resource",
     "PreconditionFailed": "a condition did not hold (createOnly: the key exists; the object changed)",
     "PermanentRedirect": "the bucket is in another region",
+    "NotImplemented": "the store does not implement this (e.g. encryption on MinIO without a KMS)",
+    "InvalidTokenId": "the session token is not valid (MinIO's name for InvalidToken)",
+    "BadDigest": "the bytes do not match the checksum sent with them",
+    "XAmzContentChecksumMismatch": "the bytes do not match the checksum sent with them (MinIO)",
+    "InvalidPart": "a part is missing or does not match its ETag or checksum",
+    "EntityTooSmall": "a part other than the last is smaller than 5 MiB",
+    "InvalidRange": "the requested byte range is not satisfiable",
+    "NoSuchUpload": "the multipart upload does not exist (it was aborted or completed)",
 }
 _S3_TRANSIENT = {
     "SlowDown": "S3 is throttling requests",

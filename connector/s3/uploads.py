@@ -254,10 +254,10 @@ def _send_parts(
 def _abort(client: S3Client, bucket: str, key: str, upload_id: str) -> None:
     try:
         client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
-    except Exception:  # the original failure matters more; a lifecycle rule is the backstop
+    except Exception:  # the original failure matters more; the store's own cleanup is the backstop
         logger.warning(
-            "Could not abort multipart upload %s of key %r in bucket %r; configure a lifecycle rule "
-            "(AbortIncompleteMultipartUpload) as a backstop",
+            "Could not abort multipart upload %s of key %r in bucket %r; the store's cleanup is the backstop "
+            "(on AWS a lifecycle rule with AbortIncompleteMultipartUpload, on MinIO its stale-upload expiry)",
             upload_id,
             key,
             bucket,

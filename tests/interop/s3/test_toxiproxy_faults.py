@@ -102,7 +102,7 @@ class TestToxics:
         with pytest.raises(ConnectorError) as raised:
             timed_get(client(s3_server, proxy, read_timeout_s=1), *stored)
 
-        assert (raised.value.code, raised.value.retryable) == ("Timeout", True)
+        assert (raised.value.code, raised.value.retryable) == ("TIMEOUT", True)
 
     def test_reset_peer_is_a_retryable_unreachable_endpoint(
         self, s3_server: S3Server, proxy: Proxy, stored: tuple[str, str]
@@ -112,7 +112,7 @@ class TestToxics:
         with pytest.raises(ConnectorError) as raised:
             timed_get(client(s3_server, proxy), *stored)
 
-        assert (raised.value.code, raised.value.retryable) == ("EndpointUnreachable", True)
+        assert (raised.value.code, raised.value.retryable) == ("ENDPOINT_UNREACHABLE", True)
 
     def test_limit_data_cuts_the_body_and_the_read_is_incomplete(
         self, s3_server: S3Server, proxy: Proxy, stored: tuple[str, str]
@@ -122,7 +122,7 @@ class TestToxics:
         with pytest.raises(ConnectorError) as raised:
             timed_get(client(s3_server, proxy), *stored)
 
-        assert (raised.value.code, raised.value.retryable) == ("IncompleteRead", True)
+        assert (raised.value.code, raised.value.retryable) == ("INCOMPLETE_READ", True)
 
     def test_removing_the_toxic_heals_the_proxy(
         self, s3_server: S3Server, proxy: Proxy, stored: tuple[str, str]
