@@ -16,7 +16,7 @@ from typing import Any
 from connector.actions.binding import bind
 from connector.actions.clients import client_spec
 from connector.actions.connection import S3Job
-from connector.actions.inputs import BucketName
+from connector.actions.inputs.common import BucketName
 from connector.actions.registry import s3_policy
 from connector.error_codes import INVALID_INPUT, SKIPPED
 from connector.redaction import Redactor

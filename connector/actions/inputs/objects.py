@@ -1,4 +1,4 @@
-"""Job inputs as pydantic models: one per action, for our task types and for Camunda's.
+"""The inputs of upload, download and delete, for our task types and for Camunda's.
 
 ``UploadJob``/``DownloadJob``/``DeleteJob`` are what our task types bind; ``CamundaJob`` is
 the discriminated union on ``actionDiscriminator`` that ``io.camunda:aws-s3:1`` binds.
@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, model_validator
+from pydantic import BeforeValidator, Field, StrictBool, model_validator
 
 from connector.actions.camunda import DownloadFormat, download_format, repair_document
-from connector.actions.connection import Input, S3Job, blank_to_none, checked
+from connector.actions.connection import Input, S3Job, blank_to_none
+from connector.actions.inputs.common import (
+    BucketName,
+    ObjectKey,
+    PositiveDuration,
+    PresignExpiry,
+    ShortText,
+    StorageClass,
+    Tags,
+    UserMetadata,
+    VersionId,
+)
 from connector.documents.references import UploadDocument
-from connector.runtime.durations import DurationError, parse_duration_ms
-from connector.s3.validation import bucket_name_problem, key_problem
 
 __all__ = [
     "CamundaDelete",
@@ -33,80 +42,6 @@ __all__ = [
 ]
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-BucketName = Annotated[str, BeforeValidator(_strip), AfterValidator(checked(bucket_name_problem))]
-ObjectKey = Annotated[str, AfterValidator(checked(key_problem))]
-# The length limit sits on the str branch: on the union it would also be applied to None.
-VersionId = Annotated[Annotated[str, Field(max_length=1024)] | None, BeforeValidator(blank_to_none)]
-ShortText = Annotated[Annotated[str, Field(max_length=1024)] | None, BeforeValidator(blank_to_none)]
-_MAX_PRESIGN_MS = 7 * 24 * 3600 * 1000  # SigV4's limit
-
-
-def _duration_ms(minimum_ms: int, maximum_ms: int | None = None, bounds: str = "must be positive") -> Any:
-    def parse(value: Any) -> int | None:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise ValueError("must be an ISO-8601 duration such as PT1H")
-        try:
-            millis = parse_duration_ms(value)
-        except DurationError as exc:
-            raise ValueError(str(exc)) from None
-        if millis < minimum_ms or (maximum_ms is not None and millis > maximum_ms):
-            raise ValueError(bounds)
-        return millis
-
-    return parse
-
-
-# An ISO-8601 duration, held as milliseconds.
-PositiveDuration = Annotated[int | None, BeforeValidator(_duration_ms(1)), BeforeValidator(blank_to_none)]
-PresignExpiry = Annotated[
-    int | None,
-    BeforeValidator(_duration_ms(1000, _MAX_PRESIGN_MS, "must be between PT1S and P7D")),
-    BeforeValidator(blank_to_none),
-]
-StorageClass = Literal[
-    "STANDARD",
-    "REDUCED_REDUNDANCY",
-    "STANDARD_IA",
-    "ONEZONE_IA",
-    "INTELLIGENT_TIERING",
-    "GLACIER",
-    "DEEP_ARCHIVE",
-    "GLACIER_IR",
-    "EXPRESS_ONEZONE",
-]
-# S3's limits: 2 KB of user metadata, 10 tags of 128/256 characters.
-_METADATA_MAX_BYTES = 2048
-
-
-def _check_metadata(value: dict[str, str] | None) -> dict[str, str] | None:
-    if not value:
-        return None
-    for name in value:
-        if not name or not name.isascii() or any(c in name for c in " \t\r\n:"):
-            raise ValueError(f"metadata name {name[:60]!r} must be ASCII without spaces or colons")
-    size = sum(len(k.encode()) + len(v.encode()) for k, v in value.items())
-    if size > _METADATA_MAX_BYTES:
-        raise ValueError(f"user metadata is {size} bytes; S3 allows {_METADATA_MAX_BYTES}")
-    return value
-
-
-def _check_tags(value: dict[str, str] | None) -> dict[str, str] | None:
-    if not value:
-        return None
-    if len(value) > 10:
-        raise ValueError(f"S3 allows 10 tags per object, got {len(value)}")
-    for name, tag in value.items():
-        if not 1 <= len(name) <= 128 or len(tag) > 256:
-            raise ValueError("tag names have 1-128 characters and values at most 256")
-    return value
-
-
 class UploadAction(Input):
     bucket: BucketName
     key: Annotated[ObjectKey | None, BeforeValidator(blank_to_none)] = None
@@ -114,8 +49,8 @@ class UploadAction(Input):
     # "base64": the inline content (or plain string) is base64 and uploaded decoded.
     contentEncoding: Annotated[Literal["base64"] | None, BeforeValidator(blank_to_none)] = None
     contentType: ShortText = None
-    metadata: Annotated[dict[str, str] | None, AfterValidator(_check_metadata)] = None
-    tags: Annotated[dict[str, str] | None, AfterValidator(_check_tags)] = None
+    metadata: UserMetadata = None
+    tags: Tags = None
     storageClass: Annotated[StorageClass | None, BeforeValidator(blank_to_none)] = None
     serverSideEncryption: Annotated[
         Literal["AES256", "aws:kms", "aws:kms:dsse"] | None, BeforeValidator(blank_to_none)
