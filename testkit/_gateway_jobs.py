@@ -2,17 +2,18 @@
 
 A job is *activatable* when it is not finished, not inside a retry backoff and not locked by a
 worker. Locks and backoffs end by the clock alone, so nothing has to sweep the jobs: every
-question is answered against ``time.monotonic()`` at the moment it is asked.
+question is answered against the clock (``gateway_clock``) at the moment it is asked.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .gateway_clock import GatewayClock, SystemGatewayClock
 
 __all__ = ["ActivatedJobView", "JobNotActiveError", "JobStore", "Outcome", "UnknownJobError"]
 
@@ -98,7 +99,8 @@ class JobStore:
     so that long-polling requests on another thread can look again.
     """
 
-    def __init__(self, on_change: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, on_change: Callable[[], None] = lambda: None, clock: GatewayClock | None = None) -> None:
+        self._clock: GatewayClock = clock or SystemGatewayClock()
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._jobs: dict[int, _Job] = {}
@@ -144,8 +146,8 @@ class JobStore:
         """Lock up to ``max_jobs`` activatable jobs of ``job_type`` for ``worker``, oldest first."""
         wanted = list(fetch_variables)
         with self._lock:
-            now_s = time.monotonic()
-            now_epoch_ms = int(time.time() * 1000)
+            now_s = self._clock.monotonic()
+            now_epoch_ms = self._clock.epoch_ms()
             ready = [job for job in self._jobs.values() if job.type == job_type and job.is_activatable(now_s)]
             views = []
             for job in sorted(ready, key=lambda j: j.key)[:max_jobs]:
@@ -183,7 +185,7 @@ class JobStore:
     def next_change_s(self, job_type: str) -> float | None:
         """The monotonic time at which a lock or backoff of a ``job_type`` job next runs out."""
         with self._lock:
-            now_s = time.monotonic()
+            now_s = self._clock.monotonic()
             moments = [
                 moment
                 for job in self._jobs.values()
@@ -219,11 +221,11 @@ class JobStore:
     def update_timeout(self, job_key: int, timeout_ms: int) -> None:
         with self._lock:
             job = self._live_job(job_key)
-            now_s = time.monotonic()
+            now_s = self._clock.monotonic()
             if not job.is_locked(now_s):
                 raise JobNotActiveError(job_key)
             job.locked_until_s = now_s + timeout_ms / 1000
-            job.deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
+            job.deadline_epoch_ms = self._clock.epoch_ms() + timeout_ms
             self._timeout_updates.setdefault(job_key, []).append(timeout_ms)
             self._changed.notify_all()
         # A shorter timeout can free the job sooner than a waiting poll planned for.
@@ -251,7 +253,7 @@ class JobStore:
             error_message=outcome.error_message,
             retry_backoff_ms=outcome.retry_backoff_ms,
             error_code=outcome.error_code,
-            at_monotonic_s=time.monotonic(),
+            at_monotonic_s=self._clock.monotonic(),
         )
         self._outcomes.append(stamped)
         self._changed.notify_all()

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayServicer
 
 from ._gateway_jobs import ActivatedJobView, JobNotActiveError, JobStore, Outcome, UnknownJobError
+from .gateway_clock import GatewayClock, ManualGatewayClock, SystemGatewayClock
 
 __all__ = ["DEFAULT_LONG_POLL_MS", "GATEWAY_VERSION", "FakeGateway"]
 
@@ -106,9 +106,12 @@ class FakeGateway(GatewayServicer):
     RPCs not overridden here keep the generated base behaviour and answer UNIMPLEMENTED.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: GatewayClock | None = None) -> None:
         self._pollers = _Pollers()
-        self._store = JobStore(on_change=self._pollers.wake_all)
+        self.clock: GatewayClock = clock or SystemGatewayClock()
+        self._store = JobStore(on_change=self._pollers.wake_all, clock=self.clock)
+        if isinstance(self.clock, ManualGatewayClock):
+            self.clock.on_advance(self._pollers.wake_all)
         # Set by the server once bound, so Topology names the real port.
         self.advertised_host = "127.0.0.1"
         self.advertised_port = 0
@@ -175,7 +178,7 @@ class FakeGateway(GatewayServicer):
 
     async def _long_poll(self, request: pb.ActivateJobsRequest) -> list[ActivatedJobView]:
         request_timeout_ms = request.requestTimeout or DEFAULT_LONG_POLL_MS
-        give_up_at_s = time.monotonic() + max(request_timeout_ms, 0) / 1000
+        give_up_at_s = self.clock.monotonic() + max(request_timeout_ms, 0) / 1000
 
         def attempt() -> list[ActivatedJobView]:
             return self._store.activate(
@@ -187,15 +190,17 @@ class FakeGateway(GatewayServicer):
                 # Clear before looking, so a job created between the look and the wait still wakes us.
                 woken.clear()
                 jobs = attempt()
-                now_s = time.monotonic()
+                now_s = self.clock.monotonic()
                 if jobs or request_timeout_ms < 0 or now_s >= give_up_at_s:
                     return jobs
                 # Locks and backoffs expire silently, so wake up for the next one of them too.
                 next_change_s = self._store.next_change_s(request.type)
                 wake_at_s = give_up_at_s if next_change_s is None else min(give_up_at_s, next_change_s)
+                # A manual clock wakes the poll when it advances; the system clock needs a timeout.
+                timeout_s = None if self.clock.manual else max(wake_at_s - now_s, 0.0)
                 # A cancelled client call cancels this await, which ends the poll without activating.
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(woken.wait(), timeout=max(wake_at_s - now_s, 0.0))
+                    await asyncio.wait_for(woken.wait(), timeout=timeout_s)
 
     async def StreamActivatedJobs(
         self, request: pb.StreamActivatedJobsRequest, context: ServicerContext

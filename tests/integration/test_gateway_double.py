@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from typing import Any
 
 import grpc
 import pytest
@@ -23,7 +24,8 @@ from pyzeebe.job.job import Job
 from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
-from testkit.gateway import GATEWAY_VERSION, FakeGateway, GatewayServer
+from testkit.gateway import DEFAULT_LONG_POLL_MS, GATEWAY_VERSION, FakeGateway, GatewayServer
+from testkit.gateway_clock import ManualGatewayClock
 
 TASK = "s3-connector:upload:1"
 LONG_LOCK_MS = 60_000
@@ -32,8 +34,14 @@ JobCommand = Callable[[ZeebeAdapter, int], Awaitable[object]]
 
 
 @pytest.fixture
-def server() -> Iterator[GatewayServer]:
-    with GatewayServer() as running:
+def clock() -> ManualGatewayClock:
+    """The double's time: locks, backoffs and long polls end when a test advances it."""
+    return ManualGatewayClock()
+
+
+@pytest.fixture
+def server(clock: ManualGatewayClock) -> Iterator[GatewayServer]:
+    with GatewayServer(FakeGateway(clock=clock)) as running:  # type: ignore[abstract]
         yield running
 
 
@@ -74,6 +82,16 @@ async def activate(
     return [job async for job in jobs]
 
 
+async def collect(stream: AsyncIterator[pb.ActivateJobsResponse]) -> list[pb.ActivateJobsResponse]:
+    return [response async for response in stream]
+
+
+async def still_pending(poll: asyncio.Future[Any]) -> None:
+    """The poll has had the chance to end (a round trip to the double) and has not."""
+    await asyncio.sleep(0.05)
+    assert not poll.done()
+
+
 async def wait_until(condition: Callable[[], bool], timeout_s: float = 2.0) -> None:
     deadline_s = time.monotonic() + timeout_s
     while not condition():
@@ -87,16 +105,14 @@ class TestActivation:
     ) -> None:
         variables = {"bucket": "b", "action": {"key": "k"}}
         key = gateway.create_job(TASK, variables, {"resultVariable": "result"}, retries=5)
-        before_ms = time.time() * 1000
 
         [job] = await activate(adapter, worker="worker-1", timeout_ms=30_000)
 
-        after_ms = time.time() * 1000
         assert (job.key, job.type, job.worker, job.retries) == (key, TASK, "worker-1", 5)
         assert dict(job.variables) == variables
         assert dict(job.custom_headers) == {"resultVariable": "result"}
         assert (job.bpmn_process_id, job.element_id, job.tenant_id) == ("test-process", "Task_1", "<default>")
-        assert before_ms + 30_000 <= job.deadline <= after_ms + 30_000 + 1
+        assert job.deadline == gateway.clock.epoch_ms() + 30_000
         assert gateway.activation_count(key) == 1
 
     async def test_gives_every_job_its_own_instance_keys(self, adapter: ZeebeAdapter, gateway: FakeGateway) -> None:
@@ -160,42 +176,41 @@ class TestLongPolling:
         poll = asyncio.ensure_future(activate(adapter, request_timeout_ms=5_000))
         await wait_until(lambda: gateway.pending_polls(TASK) == 1)
 
-        created_at_s = time.monotonic()
         key = gateway.create_job(TASK, {})
-        jobs = await poll
+        # The clock stands still: only the new job can have ended the poll.
+        jobs = await asyncio.wait_for(poll, timeout=5)
 
         assert [job.key for job in jobs] == [key]
-        assert time.monotonic() - created_at_s < 1.0
 
     async def test_ends_the_stream_without_a_response_when_the_timeout_passes(
-        self, stub: GatewayStub, gateway: FakeGateway
+        self, stub: GatewayStub, gateway: FakeGateway, clock: ManualGatewayClock
     ) -> None:
         request = pb.ActivateJobsRequest(type=TASK, worker="w", timeout=1_000, maxJobsToActivate=1, requestTimeout=300)
-        started_s = time.monotonic()
+        poll = asyncio.ensure_future(collect(stub.ActivateJobs(request, timeout=5)))
+        await wait_until(lambda: gateway.pending_polls(TASK) == 1)
 
-        responses = [response async for response in stub.ActivateJobs(request, timeout=5)]
+        clock.advance(0.299)
+        await still_pending(poll)
+        clock.advance(0.001)
 
-        assert responses == []
-        assert 0.29 <= time.monotonic() - started_s < 2.0
+        assert await asyncio.wait_for(poll, timeout=5) == []
         assert gateway.pending_polls() == 0
 
     async def test_a_zero_request_timeout_long_polls_with_the_default(
-        self, adapter: ZeebeAdapter, gateway: FakeGateway
+        self, adapter: ZeebeAdapter, gateway: FakeGateway, clock: ManualGatewayClock
     ) -> None:
         poll = asyncio.ensure_future(activate(adapter, request_timeout_ms=0))
         await wait_until(lambda: gateway.pending_polls(TASK) == 1)
-        await asyncio.sleep(0.3)
-        assert not poll.done()
+        clock.advance(DEFAULT_LONG_POLL_MS / 1000 - 0.1)
+        await still_pending(poll)
 
         key = gateway.create_job(TASK, {})
 
-        assert [job.key for job in await poll] == [key]
+        assert [job.key for job in await asyncio.wait_for(poll, timeout=5)] == [key]
 
     async def test_a_negative_request_timeout_answers_at_once(self, adapter: ZeebeAdapter) -> None:
-        started_s = time.monotonic()
-
-        assert await activate(adapter, request_timeout_ms=-1) == []
-        assert time.monotonic() - started_s < 0.5
+        # The clock stands still, so a poll that waited at all would never end.
+        assert await asyncio.wait_for(activate(adapter, request_timeout_ms=-1), timeout=5) == []
 
     async def test_a_cancelled_poll_stops_waiting_and_activates_nothing(
         self, stub: GatewayStub, adapter: ZeebeAdapter, gateway: FakeGateway
@@ -260,7 +275,6 @@ class TestOutcomes:
     ) -> None:
         key = gateway.create_job(TASK, {})
         waiter = asyncio.ensure_future(asyncio.to_thread(gateway.wait_for_outcome, key, 5.0))
-        await asyncio.sleep(0.05)
 
         await adapter.complete_job(key, {})
 
@@ -337,17 +351,18 @@ class TestUnknownAndFinishedJobs:
 
 class TestRetries:
     async def test_a_failed_job_with_retries_comes_back_only_after_the_backoff(
-        self, adapter: ZeebeAdapter, gateway: FakeGateway
+        self, adapter: ZeebeAdapter, gateway: FakeGateway, clock: ManualGatewayClock
     ) -> None:
         key = gateway.create_job(TASK, {}, retries=3)
         await activate(adapter)
         await adapter.fail_job(key, retries=2, message="throttled", retry_back_off_ms=400, variables={})
-        failed_at_s = gateway.wait_for_outcome(key).at_monotonic_s
 
         assert await activate(adapter) == []
-        [job] = await activate(adapter, request_timeout_ms=3_000)
+        clock.advance(0.399)
+        assert await activate(adapter) == []
+        clock.advance(0.001)
+        [job] = await activate(adapter)
 
-        assert 0.39 <= time.monotonic() - failed_at_s < 2.0
         assert (job.key, job.retries) == (key, 2)
         assert gateway.activation_count(key) == 2
 
@@ -365,22 +380,22 @@ class TestRetries:
 
 class TestJobLocks:
     async def test_an_expired_lock_makes_the_job_activatable_again(
-        self, adapter: ZeebeAdapter, gateway: FakeGateway
+        self, adapter: ZeebeAdapter, gateway: FakeGateway, clock: ManualGatewayClock
     ) -> None:
         key = gateway.create_job(TASK, {})
-        # Measured before the call: the lock starts no earlier than this, however slow the reply.
-        locked_at_s = time.monotonic()
         await activate(adapter, worker="worker-1", timeout_ms=300)
 
         assert await activate(adapter, worker="worker-2") == []
-        [job] = await activate(adapter, worker="worker-2", request_timeout_ms=3_000)
+        clock.advance(0.299)
+        assert await activate(adapter, worker="worker-2") == []
+        clock.advance(0.001)
+        [job] = await activate(adapter, worker="worker-2")
 
-        assert 0.29 <= time.monotonic() - locked_at_s < 2.0
         assert (job.key, job.worker) == (key, "worker-2")
         assert gateway.wait_for_activation(key, timeout_s=0, count=2) == 2
 
     async def test_update_job_timeout_is_recorded_and_extends_the_lock(
-        self, adapter: ZeebeAdapter, gateway: FakeGateway
+        self, adapter: ZeebeAdapter, gateway: FakeGateway, clock: ManualGatewayClock
     ) -> None:
         key = gateway.create_job(TASK, {})
         await activate(adapter, timeout_ms=500)
@@ -388,12 +403,14 @@ class TestJobLocks:
         await adapter.update_job_timeout(key, 2_000)
 
         assert gateway.timeout_updates(key) == [2_000]
-        # This poll outlives the original 500 ms lock but not the extended one.
-        assert await activate(adapter, worker="worker-2", request_timeout_ms=800) == []
-        assert gateway.activation_count(key) == 1
+        clock.advance(1.999)  # past the original 500 ms lock, not the extended one
+        assert await activate(adapter, worker="worker-2") == []
+        clock.advance(0.001)
+        assert [job.key for job in await activate(adapter, worker="worker-2")] == [key]
+        assert gateway.activation_count(key) == 2
 
     async def test_a_shortened_lock_frees_the_job_for_a_waiting_poll(
-        self, adapter: ZeebeAdapter, gateway: FakeGateway
+        self, adapter: ZeebeAdapter, gateway: FakeGateway, clock: ManualGatewayClock
     ) -> None:
         key = gateway.create_job(TASK, {})
         await activate(adapter, timeout_ms=LONG_LOCK_MS)
@@ -401,8 +418,10 @@ class TestJobLocks:
         await wait_until(lambda: gateway.pending_polls(TASK) == 1)
 
         await adapter.update_job_timeout(key, 200)
+        await still_pending(poll)
+        clock.advance(0.2)
 
-        [job] = await asyncio.wait_for(poll, timeout=2)
+        [job] = await asyncio.wait_for(poll, timeout=5)
         assert (job.key, job.worker) == (key, "worker-2")
 
     async def test_update_job_timeout_of_a_job_no_worker_holds_is_rejected(
