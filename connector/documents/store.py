@@ -21,11 +21,10 @@ worker's settings (``connector.settings.documents`` names the variables).
 from __future__ import annotations
 
 import base64
-import json
 import ssl
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -34,22 +33,19 @@ from pydantic import ValidationError
 
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.documents.multipart import MultipartBody
-from connector.documents.references import CamundaDocument
+from connector.documents.references import CamundaDocument, DocumentMetadata
 from connector.documents.store_auth import (
     DocumentStoreConfig,
     TokenSource,
     unavailable,
 )
+from connector.documents.store_http import describe, error_of, read_json
 from connector.documents.streams import DocumentStream, ResponseStream, response_length
 from connector.error_codes import (
     DOCUMENT_CREATE_FAILED,
     DOCUMENT_LINK_FAILED,
-    DOCUMENT_NOT_FOUND,
     DOCUMENT_READ_FAILED,
-    DOCUMENT_STORE_UNAUTHORIZED,
-    DOCUMENT_STORE_UNAVAILABLE,
 )
-from connector.errors import ConnectorError, ErrorCode
 from connector.redaction import Redactor
 from connector.retrying import Backoff, retry_async
 
@@ -130,14 +126,14 @@ class DocumentStore:
         response = await self._send(what, lambda headers: self._request("GET", url, params, headers))
         try:
             if response.status_code != 200:
-                raise await self._error(response, what, DOCUMENT_READ_FAILED)
+                raise await error_of(response, what, DOCUMENT_READ_FAILED, self._redact)
             length = response_length(response)
             yield ResponseStream(
                 response,
                 content_type=ref.metadata.content_type or response.headers.get("content-type"),
                 content_length=length if length is not None else ref.metadata.size,
                 file_name=ref.metadata.file_name,
-                on_error=lambda exc: unavailable(what, _describe(exc)),
+                on_error=lambda exc: unavailable(what, describe(exc)),
             )
         finally:
             await response.aclose()
@@ -168,16 +164,20 @@ class DocumentStore:
                 ``DOCUMENT_STORE_UNAVAILABLE`` (5xx, connection; retryable),
                 ``DOCUMENT_SIZE_MISMATCH``; and whatever ``chunks`` raises.
         """
-        metadata: dict[str, Any] = {"contentType": content_type, "fileName": file_name, "size": size}
+        expires_at = None
         if time_to_live_ms is not None:
-            expires = datetime.now(timezone.utc) + timedelta(milliseconds=time_to_live_ms)
-            metadata["expiresAt"] = expires.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        metadata["customProperties"] = dict(custom_properties) if custom_properties else None
-        metadata["processDefinitionId"] = process_definition_id
-        metadata["processInstanceKey"] = process_instance_key
-        body = MultipartBody(
-            chunks, size, content_type, file_name, {k: v for k, v in metadata.items() if v is not None}
+            expires = self._clock.now() + timedelta(milliseconds=time_to_live_ms)
+            expires_at = expires.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        metadata = DocumentMetadata(
+            content_type=content_type,
+            file_name=file_name,
+            size=size,
+            expires_at=expires_at,
+            process_definition_id=process_definition_id,
+            process_instance_key=process_instance_key,
+            custom_properties=dict(custom_properties or {}),
         )
+        body = MultipartBody(chunks, size, content_type, file_name, metadata.to_json())
         what = f"Creating document {file_name!r} in the Camunda document store"
         url, params = self._config.documents_url, _params(storeId=store_id)
 
@@ -185,7 +185,7 @@ class DocumentStore:
             return self._request("POST", url, params, {**headers, **body.headers}, content=body.stream())
 
         response = await self._send(what, build, replayable=lambda: not body.started)
-        reference = await self._json(response, what, DOCUMENT_CREATE_FAILED, expect=(200, 201))
+        reference = await read_json(response, what, DOCUMENT_CREATE_FAILED, self._redact, expect=(200, 201))
         try:
             CamundaDocument.model_validate(reference)
         except ValidationError:
@@ -206,7 +206,7 @@ class DocumentStore:
         params = _params(storeId=ref.store_id, contentHash=ref.content_hash)
         payload = {} if time_to_live_ms is None else {"timeToLive": time_to_live_ms}
         response = await self._send(what, lambda headers: self._request("POST", url, params, headers, json=payload))
-        return await self._json(response, what, DOCUMENT_LINK_FAILED, expect=(200, 201))
+        return await read_json(response, what, DOCUMENT_LINK_FAILED, self._redact, expect=(200, 201))
 
     def _document_url(self, ref: CamundaDocument) -> str:
         return f"{self._config.documents_url}/{quote(ref.document_id, safe='')}"
@@ -264,7 +264,7 @@ class DocumentStore:
         except _Transient as exc:
             if pending:
                 return pending.pop()  # the caller maps the status (DOCUMENT_STORE_UNAVAILABLE)
-            raise unavailable(what, self._redact(_describe(exc.error or exc))) from None
+            raise unavailable(what, self._redact(describe(exc.error or exc))) from None
 
     async def _authorized(
         self, build: Callable[[dict[str, str]], httpx.Request], replayable: Callable[[], bool]
@@ -279,56 +279,6 @@ class DocumentStore:
         headers, _ = await self._auth_headers(stale=token)
         return await self._client.send(build(headers), stream=True)
 
-    async def _json(
-        self, response: httpx.Response, what: str, failed: ErrorCode, *, expect: tuple[int, ...]
-    ) -> dict[str, Any]:
-        try:
-            if response.status_code not in expect:
-                raise await self._error(response, what, failed)
-            try:
-                body = json.loads(await response.aread())
-            except (ValueError, httpx.HTTPError) as exc:
-                raise unavailable(what, f"unreadable response ({type(exc).__name__})") from None
-            if not isinstance(body, dict):
-                raise unavailable(what, "the response is not a JSON object")
-            return body
-        finally:
-            await response.aclose()
-
-    async def _error(self, response: httpx.Response, what: str, failed: ErrorCode) -> ConnectorError:
-        """Map an error response (ProblemDetail title/detail included) to a ConnectorError."""
-        status = response.status_code
-        message = self._redact(f"{what} failed: HTTP {status}{await _problem(response)}")
-        if status == 404:
-            return DOCUMENT_NOT_FOUND.error(message)
-        if status in (401, 403):
-            return DOCUMENT_STORE_UNAUTHORIZED.error(message)
-        if status >= 500 or status == 429:
-            return DOCUMENT_STORE_UNAVAILABLE.error(message)
-        return failed.error(message)
-
 
 def _params(**values: str | None) -> dict[str, str]:
     return {key: value for key, value in values.items() if value is not None}
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-async def _problem(response: httpx.Response, limit: int = 65536) -> str:
-    """`` title: detail`` from a ProblemDetail body (read at most ``limit`` bytes), or ``""``."""
-    raw = b""
-    try:
-        async for chunk in response.aiter_bytes():
-            raw += chunk
-            if len(raw) >= limit:
-                break
-        problem = json.loads(raw[:limit])
-    except (ValueError, httpx.HTTPError):
-        return ""
-    if not isinstance(problem, dict):
-        return ""
-    parts = [str(problem[key]) for key in ("title", "detail") if problem.get(key)]
-    return f" {': '.join(parts)}" if parts else ""
