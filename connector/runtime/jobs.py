@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["GatewayClient", "GatewayUnavailable", "Job", "JobGone"]
+from connector.errors import GatewayUnavailable, JobGone
+
+__all__ = ["ActivateRequest", "GatewayClient", "GatewayUnavailable", "Job", "JobGone"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,31 +58,27 @@ class Job:
         )
 
 
-class GatewayUnavailable(Exception):
-    """The gateway did not take a request (unreachable, overloaded, restarting): try again later."""
+@dataclass(frozen=True, kw_only=True)
+class ActivateRequest:
+    """One long poll for jobs of ``task_type``: at most ``max_jobs``, each locked for ``timeout_ms``."""
 
-
-class JobGone(Exception):
-    """The job is no longer locked to this worker: timed out, cancelled, or finished elsewhere."""
+    task_type: str
+    worker: str
+    timeout_ms: int
+    max_jobs: int
+    fetch_variables: tuple[str, ...]
+    request_timeout_ms: int
 
 
 class GatewayClient(Protocol):
     """The gateway RPCs the worker loop uses. Each raises ``GatewayUnavailable`` when the gateway
-    does not answer; the job commands raise ``JobGone`` when the job is no longer ours."""
+    does not answer; the job commands raise ``JobGone`` when the job is no longer ours (both in
+    the tree of ``connector.errors``)."""
 
     async def topology(self) -> None: ...
 
-    def activate(
-        self,
-        task_type: str,
-        *,
-        worker: str,
-        timeout_ms: int,
-        max_jobs: int,
-        fetch_variables: tuple[str, ...],
-        request_timeout_ms: int,
-    ) -> AsyncIterator[Job]:
-        """Long-poll for up to ``max_jobs`` jobs, yielding each as it arrives."""
+    def activate(self, request: ActivateRequest) -> AsyncIterator[Job]:
+        """Long-poll for jobs, yielding each as it arrives."""
 
     async def complete(self, job_key: int, variables: Mapping[str, Any]) -> None: ...
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from connector.clock import SYSTEM_CLOCK, Clock
 from connector.error_codes import GATEWAY_UNAVAILABLE, INTERNAL_ERROR
+from connector.errors import GatewayUnavailable, JobGone
 from connector.retrying import Backoff, retry_async
-from connector.runtime.jobs import GatewayClient, GatewayUnavailable, Job, JobGone
+from connector.runtime.jobs import ActivateRequest, GatewayClient, Job
 from connector.runtime.metrics import HealthState
 from connector.runtime.outcome import Complete, Fail, Outcome, Throw, decide_outcome
 from connector.runtime.pipeline import Pipeline, TaskSpec
@@ -179,14 +180,15 @@ class ZeebeRuntime:
             await asyncio.gather(sleeper, stopped, return_exceptions=True)
 
     async def _activate(self, spec: TaskSpec, max_jobs: int) -> None:
-        jobs = self._gateway.activate(
-            spec.task_type,
+        request = ActivateRequest(
+            task_type=spec.task_type,
             worker=self._config.worker_name,
             timeout_ms=self._config.job_timeout_ms,
             max_jobs=max_jobs,
             fetch_variables=spec.fetch_variables,
             request_timeout_ms=self._config.poll_request_timeout_ms,
         )
+        jobs = self._gateway.activate(request)
         async for job in jobs:
             task = asyncio.create_task(self._execute(spec, job), name=f"job {job.key}")
             self._active[spec.task_type].add(task)

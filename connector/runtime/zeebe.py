@@ -25,7 +25,8 @@ from pyzeebe.channel import (
 from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
-from connector.runtime.jobs import GatewayUnavailable, Job, JobGone
+from connector.errors import GatewayUnavailable, JobGone
+from connector.runtime.jobs import ActivateRequest, Job
 
 __all__ = ["GatewayConnection", "PyzeebeGateway", "create_channel"]
 
@@ -125,28 +126,20 @@ class PyzeebeGateway:
     async def topology(self) -> None:
         await self._call(self._stub.Topology(pb.TopologyRequest()))
 
-    async def activate(
-        self,
-        task_type: str,
-        *,
-        worker: str,
-        timeout_ms: int,
-        max_jobs: int,
-        fetch_variables: tuple[str, ...],
-        request_timeout_ms: int,
-    ) -> AsyncIterator[Job]:
-        request = pb.ActivateJobsRequest(
-            type=task_type,
-            worker=worker,
-            timeout=timeout_ms,
-            maxJobsToActivate=max_jobs,
-            fetchVariable=list(fetch_variables),
-            requestTimeout=request_timeout_ms,
+    async def activate(self, request: ActivateRequest) -> AsyncIterator[Job]:
+        proto = pb.ActivateJobsRequest(
+            type=request.task_type,
+            worker=request.worker,
+            timeout=request.timeout_ms,
+            maxJobsToActivate=request.max_jobs,
+            fetchVariable=list(request.fetch_variables),
+            requestTimeout=request.request_timeout_ms,
         )
         # The long poll may take request_timeout_ms; the call gets twice that, as in pyzeebe.
-        grpc_timeout_s = request_timeout_ms / 500 if request_timeout_ms > 0 else _DEFAULT_POLL_GRPC_TIMEOUT_S
+        poll_ms = request.request_timeout_ms
+        grpc_timeout_s = poll_ms / 500 if poll_ms > 0 else _DEFAULT_POLL_GRPC_TIMEOUT_S
         try:
-            async for response in self._stub.ActivateJobs(request, timeout=grpc_timeout_s):
+            async for response in self._stub.ActivateJobs(proto, timeout=grpc_timeout_s):
                 for raw in response.jobs:
                     yield _job(raw)
         except grpc.aio.AioRpcError as error:
@@ -155,7 +148,7 @@ class PyzeebeGateway:
     async def complete(self, job_key: int, variables: Mapping[str, Any]) -> None:
         """Raises ``TypeError``/``ValueError`` when the variables are not JSON, before any request."""
         request = pb.CompleteJobRequest(jobKey=job_key, variables=_encoded(variables))
-        await self._job_call(self._stub.CompleteJob(request))
+        await self._call(self._stub.CompleteJob(request), job_command=True)
 
     async def fail(
         self, job_key: int, *, retries: int, message: str, retry_backoff_ms: int, variables: Mapping[str, Any]
@@ -167,33 +160,26 @@ class PyzeebeGateway:
             retryBackOff=retry_backoff_ms,
             variables=_encoded(variables),
         )
-        await self._job_call(self._stub.FailJob(request))
+        await self._call(self._stub.FailJob(request), job_command=True)
 
     async def throw(self, job_key: int, *, code: str, message: str, variables: Mapping[str, Any]) -> None:
         request = pb.ThrowErrorRequest(
             jobKey=job_key, errorCode=code, errorMessage=message, variables=_encoded(variables)
         )
-        await self._job_call(self._stub.ThrowError(request))
+        await self._call(self._stub.ThrowError(request), job_command=True)
 
     async def extend_timeout(self, job_key: int, timeout_ms: int) -> None:
         request = pb.UpdateJobTimeoutRequest(jobKey=job_key, timeout=timeout_ms)
-        await self._job_call(self._stub.UpdateJobTimeout(request))
+        await self._call(self._stub.UpdateJobTimeout(request), job_command=True)
 
     async def close(self) -> None:
         await self._channel.close()
 
     @staticmethod
-    async def _call(call: Awaitable[T]) -> T:
+    async def _call(call: Awaitable[T], *, job_command: bool = False) -> T:
         try:
             return await call
         except grpc.aio.AioRpcError as error:
-            raise GatewayUnavailable(_detail(error)) from None
-
-    @staticmethod
-    async def _job_call(call: Awaitable[T]) -> T:
-        try:
-            return await call
-        except grpc.aio.AioRpcError as error:
-            if error.code() in _JOB_GONE:
+            if job_command and error.code() in _JOB_GONE:
                 raise JobGone(_detail(error)) from None
             raise GatewayUnavailable(_detail(error)) from None

@@ -27,20 +27,6 @@ from connector.actions.inputs.common import (
 )
 from connector.documents.references import UploadDocument
 
-__all__ = [
-    "CamundaDelete",
-    "CamundaDownload",
-    "CamundaJob",
-    "CamundaUpload",
-    "DeleteAction",
-    "DeleteJob",
-    "DocumentReturnFormat",
-    "DownloadAction",
-    "DownloadJob",
-    "UploadAction",
-    "UploadJob",
-]
-
 
 class UploadAction(Input):
     bucket: BucketName

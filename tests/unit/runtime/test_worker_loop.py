@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from connector.errors import InputError
+from connector.errors import InputError, JobGone
 from connector.retrying import Backoff
 from connector.runtime.executor import BlockingExecutor
-from connector.runtime.jobs import Job, JobGone
+from connector.runtime.jobs import Job
 from connector.runtime.metrics import HealthState
 from connector.runtime.pipeline import HandlerContext, Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets

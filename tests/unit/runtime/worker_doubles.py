@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from connector.clock import Clock
-from connector.runtime.jobs import GatewayUnavailable, Job
+from connector.errors import GatewayUnavailable
+from connector.runtime.jobs import ActivateRequest, Job
 
 EPOCH = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -83,16 +84,8 @@ class MemoryGateway:
     async def topology(self) -> None:
         return None
 
-    async def activate(
-        self,
-        task_type: str,
-        *,
-        worker: str,
-        timeout_ms: int,
-        max_jobs: int,
-        fetch_variables: tuple[str, ...],
-        request_timeout_ms: int,
-    ) -> AsyncIterator[Job]:
+    async def activate(self, request: ActivateRequest) -> AsyncIterator[Job]:
+        task_type, max_jobs = request.task_type, request.max_jobs
         self.activations[task_type] = self.activations.get(task_type, 0) + 1
         if self.activate_hook is not None:
             self.activate_hook(task_type)
