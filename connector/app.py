@@ -26,6 +26,7 @@ logger = logging.getLogger("connector")
 
 
 def setup_logging(settings: WorkerSettings, environ: Mapping[str, str]) -> None:
+    """Configure logging as the settings say, masking every secret value the worker knows."""
     configure_logging(settings.log_level, settings.log_format, Redactor(known_secret_values(settings, environ)))
 
 

@@ -69,6 +69,7 @@ def check_bucket(
 
 
 def report_text(bucket: str, steps: list[CheckStep], redact: Redactor) -> str:
+    """The check report for a terminal, one line per permission; secrets masked."""
     lines = [f"Permission check on bucket '{bucket}':"]
     for step in steps:
         status = "ok" if step.ok else f"FAILED ({step.code})"
@@ -90,6 +91,7 @@ def report_text(bucket: str, steps: list[CheckStep], redact: Redactor) -> str:
 
 
 def report_json(bucket: str, steps: list[CheckStep], redact: Redactor) -> dict[str, Any]:
+    """The check report as JSON (``--json``); secrets masked."""
     return {
         "bucket": bucket,
         "ok": all(step.ok for step in steps),

@@ -159,6 +159,7 @@ def _feel(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0, 1 or 2, see the module docstring)."""
     args = _parser().parse_args(argv)
     if args.command == "feel":
         try:

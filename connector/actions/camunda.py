@@ -21,6 +21,8 @@ DownloadMode = Literal["DOCUMENT", "TEXT", "JSON", "AUTO"]
 
 @dataclass(frozen=True)
 class DownloadFormat:
+    """How a download returns the object; ``encoding`` only for TEXT."""
+
     mode: DownloadMode
     encoding: str | None = None
 

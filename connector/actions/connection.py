@@ -111,6 +111,8 @@ class Authentication(Input):
 
 
 class Configuration(Input):
+    """``configuration.*``: region, custom endpoint and addressing; FIPS and dual-stack are AWS only."""
+
     region: Region = None
     endpoint: Endpoint = None
     # None: path-style for custom endpoints (MinIO, Ceph), virtual-hosted for AWS.

@@ -19,6 +19,8 @@ __all__ = ["S3Policy", "endpoint_allowed"]
 
 @dataclass(frozen=True)
 class S3Policy:
+    """What the operator allows jobs (endpoints, buckets, credentials) and the client options they get."""
+
     default_endpoint: str | None = None
     allowed_endpoints: tuple[str, ...] = ()
     allow_default_credentials: bool = False

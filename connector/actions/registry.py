@@ -27,6 +27,7 @@ _COMMON = ("authentication", "configuration", "action", "awsCredential")
 
 
 def s3_policy(settings: WorkerSettings) -> S3Policy:
+    """The operator policy and client options for S3 handlers, from the settings."""
     return S3Policy(
         default_endpoint=settings.default_endpoint,
         allowed_endpoints=settings.allowed_endpoint_list,

@@ -61,6 +61,7 @@ class DocumentStoreConfig:
 
 
 def unavailable(what: str, detail: str) -> ConnectorError:
+    """The retryable error for a store that did not answer usefully."""
     return DOCUMENT_STORE_UNAVAILABLE.error(f"{what}: {detail}")
 
 

@@ -16,6 +16,8 @@ __all__ = ["ExpressionEngine", "decision_from_value"]
 
 
 class ExpressionEngine(Protocol):
+    """What the pipeline needs of FEEL: evaluate an expression over a context."""
+
     def evaluate(self, expression: str, context: Mapping[str, Any]) -> Any:
         """Evaluate a FEEL expression (without its leading ``=``) over a context.
 

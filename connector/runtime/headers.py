@@ -13,6 +13,8 @@ __all__ = ["JobHeaders", "parse_headers"]
 
 @dataclass(frozen=True)
 class JobHeaders:
+    """The connector headers of one job, parsed (durations in milliseconds)."""
+
     result_variable: str | None = None
     result_expression: str | None = None
     error_expression: str | None = None

@@ -8,6 +8,8 @@ __all__ = ["JobObserver", "NullObserver"]
 
 
 class JobObserver(Protocol):
+    """What the pipeline reports, for metrics."""
+
     def on_job_start(self, task_type: str) -> None: ...
 
     def on_job_end(self, task_type: str, outcome: str, duration_s: float) -> None:
@@ -18,6 +20,8 @@ class JobObserver(Protocol):
 
 
 class NullObserver:
+    """An observer that records nothing (invoke, tests)."""
+
     def on_job_start(self, task_type: str) -> None:
         return None
 

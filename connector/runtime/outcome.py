@@ -37,11 +37,15 @@ MAX_MESSAGE_CHARS = 6000
 
 @dataclass(frozen=True)
 class Complete:
+    """CompleteJob with these variables."""
+
     variables: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Fail:
+    """FailJob with explicit retries and backoff."""
+
     message: str
     retries: int
     retry_backoff_ms: int = 0
@@ -50,6 +54,8 @@ class Fail:
 
 @dataclass(frozen=True)
 class Throw:
+    """ThrowError: a BPMN error with this code."""
+
     code: str
     message: str
     variables: Mapping[str, Any] = field(default_factory=dict)

@@ -53,6 +53,8 @@ class HandlerContext:
 
 
 class Handler(Protocol):
+    """The work of one task type: variables in, response out."""
+
     async def __call__(self, variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
         """Do the job's work and return the response; raise ``ConnectorError`` on failure."""
 
@@ -70,6 +72,8 @@ TimeoutExtender = Callable[[int], Awaitable[None]]
 
 
 class Pipeline:
+    """Runs jobs through Camunda's connector semantics; one per worker, shared by every task type."""
+
     def __init__(
         self,
         *,

@@ -33,6 +33,8 @@ _SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class SecretProvider(Protocol):
+    """Where secret values come from."""
+
     def get(self, name: str) -> str | None:
         """Return the secret's value, or None when this provider does not have it."""
 

@@ -64,6 +64,7 @@ class DeleteResult:
 
 
 def unquote_etag(etag: str | None) -> str | None:
+    """The ETag without the quotes S3 sends it in."""
     # S3 returns the ETag as a quoted HTTP entity tag; process variables want the bare value.
     return etag.strip('"') if etag else None
 

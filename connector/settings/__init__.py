@@ -30,6 +30,8 @@ def _default_worker_name() -> str:
 
 
 class WorkerSettings(BaseSettings, GatewaySettings, S3Settings, DocumentSettings):
+    """Every setting of the worker (see the module docstring and the README)."""
+
     model_config = SettingsConfigDict(
         env_prefix="S3_CONNECTOR_", case_sensitive=False, extra="ignore", populate_by_name=True
     )

@@ -22,6 +22,8 @@ def _blank_to_none(value: Any) -> Any:
 
 
 class DocumentSettings(BaseModel):
+    """Camunda's REST document store, external URLs and inline uploads."""
+
     rest_address: str | None = Field(
         None, validation_alias=AliasChoices("CAMUNDA_REST_ADDRESS", "ZEEBE_REST_ADDRESS", "rest_address")
     )

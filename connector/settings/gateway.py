@@ -19,6 +19,8 @@ def _names(*names: str) -> AliasChoices:
 
 
 class GatewaySettings(BaseModel):
+    """The Zeebe gateway and the OAuth client credentials."""
+
     zeebe_address: str = Field("localhost:26500", validation_alias=_names("ZEEBE_ADDRESS", "zeebe_address"))
     client_id: str | None = Field(None, validation_alias=_names("CAMUNDA_CLIENT_ID", "ZEEBE_CLIENT_ID", "client_id"))
     client_secret: SecretStr | None = Field(

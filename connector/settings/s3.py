@@ -15,6 +15,8 @@ def _items(text: str) -> tuple[str, ...]:
 
 
 class S3Settings(BaseModel):
+    """S3 policy, client options, transfer sizes and limits."""
+
     default_endpoint: str | None = Field(
         None,
         validation_alias=AliasChoices(

@@ -38,6 +38,8 @@ _MAX_PRESIGN_MS = 7 * 24 * 3600 * 1000  # SigV4's limit
 
 
 def duration_ms(minimum_ms: int, maximum_ms: int | None = None, bounds: str = "must be positive") -> Any:
+    """A before-validator: an ISO-8601 duration as milliseconds within bounds, or ValueError(``bounds``)."""
+
     def parse(value: Any) -> int | None:
         if value is None:
             return None

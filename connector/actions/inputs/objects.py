@@ -29,6 +29,8 @@ from connector.documents.references import UploadDocument
 
 
 class UploadAction(Input):
+    """``action.*`` of an upload: target, document and per-object options."""
+
     bucket: BucketName
     key: Annotated[ObjectKey | None, BeforeValidator(blank_to_none)] = None
     document: UploadDocument
@@ -61,6 +63,8 @@ class UploadAction(Input):
 
 
 class DownloadAction(Input):
+    """``action.*`` of a download: source, version, range, and document-mode options."""
+
     bucket: BucketName
     key: ObjectKey
     asFile: StrictBool = False
@@ -76,6 +80,8 @@ class DownloadAction(Input):
 
 
 class DeleteAction(Input):
+    """``action.*`` of a delete: the object and optionally one version of it."""
+
     bucket: BucketName
     key: ObjectKey
     versionId: VersionId = None
@@ -90,10 +96,14 @@ class DocumentReturnFormat(Input):
 
 
 class UploadJob(S3Job):
+    """The variables of an upload job (our task type)."""
+
     action: UploadAction
 
 
 class DownloadJob(S3Job):
+    """The variables of a download job (our task type)."""
+
     action: DownloadAction
     documentReturnFormat: DocumentReturnFormat | None = None
 
@@ -107,18 +117,26 @@ class DownloadJob(S3Job):
 
 
 class DeleteJob(S3Job):
+    """The variables of a delete job (our task type)."""
+
     action: DeleteAction
 
 
 class CamundaUpload(UploadJob):
+    """``io.camunda:aws-s3:1`` with ``actionDiscriminator = uploadObject``."""
+
     actionDiscriminator: Literal["uploadObject"]
 
 
 class CamundaDownload(DownloadJob):
+    """``io.camunda:aws-s3:1`` with ``actionDiscriminator = downloadObject``."""
+
     actionDiscriminator: Literal["downloadObject"]
 
 
 class CamundaDelete(DeleteJob):
+    """``io.camunda:aws-s3:1`` with ``actionDiscriminator = deleteObject``."""
+
     actionDiscriminator: Literal["deleteObject"]
 
 
