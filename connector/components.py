@@ -9,6 +9,7 @@ from pathlib import Path
 from connector.documents.store import DocumentStore, DocumentStoreConfig
 from connector.documents.store_auth import AuthStrategy
 from connector.errors import ConfigurationError
+from connector.redaction import Redactor
 from connector.retrying import Backoff
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.observer import JobObserver
@@ -139,5 +140,8 @@ def build_pipeline(
 ) -> tuple[Pipeline, BlockingExecutor]:
     """The pipeline with its I/O pool (the caller shuts the pool down)."""
     executor = BlockingExecutor(max_workers=settings.effective_thread_pool_size)
-    pipeline = Pipeline(secrets=build_secrets(settings, environ), executor=executor, observer=observer)
+    redactor = Redactor(known_secret_values(settings, environ))
+    pipeline = Pipeline(
+        secrets=build_secrets(settings, environ), executor=executor, observer=observer, redactor=redactor
+    )
     return pipeline, executor

@@ -132,23 +132,24 @@ def decide_outcome(
         job_retries: the retries of the activated job, before this attempt is counted.
         retry_backoff_ms: the ``retryBackoff`` header in ms, if present.
         decision: what the ``errorExpression`` returned, if it returned anything.
-        redact: masks secret values in any message that leaves the worker.
+        redact: masks secret values in every message and variable that leaves the worker.
     """
     if isinstance(decision, BpmnError):
         message = truncate_message(redact(decision.message or ""))
-        return Throw(code=decision.code, message=message, variables=dict(decision.variables))
+        return Throw(code=decision.code, message=message, variables=redact.json_value(dict(decision.variables)))
     if isinstance(decision, JobError):
         message = truncate_message(redact(decision.message))
         return Fail(
             message=message,
             retries=max(decision.retries, 0),
             retry_backoff_ms=max(decision.retry_backoff_ms, 0),
-            variables={**decision.variables, "error": message},
+            variables=redact.json_value({**decision.variables, "error": message}),
         )
     if isinstance(decision, IgnoreError):
-        return Complete(variables=dict(decision.variables))
+        return Complete(variables=redact.json_value(dict(decision.variables)))
     if error is None:
-        return Complete(variables=dict(output_variables or {}))
+        # A secret must not leave through the response either (e.g. placed into a key).
+        return Complete(variables=redact.json_value(dict(output_variables or {})))
     retries = max(job_retries - 1, 0) if error.retryable else 0
     backoff = (retry_backoff_ms or 0) if error.retryable and retries > 0 else 0
     return Fail(

@@ -82,8 +82,12 @@ class Pipeline:
         feel: ExpressionEngine | None = None,
         observer: JobObserver | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        redactor: Redactor | None = None,
     ) -> None:
         self._secrets = secrets
+        # Every secret the worker knows; each job adds the ones it used (a directory secret
+        # may have changed since start).
+        self._redactor = redactor or Redactor()
         self._feel = feel or FeelEngine()
         self._observer = observer or NullObserver()
         self._clock = clock
@@ -99,11 +103,13 @@ class Pipeline:
         return outcome
 
     async def _run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None) -> Outcome:
-        redact = Redactor()
+        redact = self._redactor
         try:
             headers = parse_headers(decode_object(job.headers_json, "headers"))
         except ConnectorError as exc:
-            return decide_outcome(output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None)
+            return decide_outcome(
+                output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None, redact=redact
+            )
         response: Mapping[str, Any] | None = None
         output: dict[str, Any] | None = None
         error: ConnectorError | None = None

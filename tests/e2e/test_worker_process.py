@@ -95,8 +95,10 @@ class TestBothTaskTypeFamilies:
             s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "{{secrets.KEY_PREFIX}}/file.txt", "document": "x"}),
         )
         assert outcome.kind == "complete", outcome
-        assert outcome.variables["s3Result"]["key"] == "from-secret/file.txt"
+        # The object is at the real key; the response masks the secret in the key and the link.
         assert s3.get_object(Bucket=BUCKET, Key="from-secret/file.txt")["Body"].read() == b"x"
+        assert outcome.variables["s3Result"]["key"] == "***/file.txt"
+        assert "from-secret" not in json.dumps(outcome.variables)
 
 
 class TestCredentialModes:

@@ -21,3 +21,11 @@ class TestRedaction:
     def test_without_secrets_a_json_value_is_returned_as_it_is(self) -> None:
         value = {"a": [1, 2]}
         assert Redactor().json_value(value) is value
+
+    def test_url_encoded_forms_are_masked_too(self) -> None:
+        redact = Redactor(frozenset({"a b/c+d"}))
+        assert redact("https://h/bucket/a%20b/c%2Bd/x and a%20b%2Fc%2Bd") == "https://h/bucket/***/x and ***"
+
+    def test_a_json_value_without_secrets_in_it_is_returned_as_it_is(self) -> None:
+        value = {"key": "plain"}
+        assert Redactor(frozenset({"s3cr3t"})).json_value(value) is value

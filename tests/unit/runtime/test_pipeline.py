@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from connector.errors import ConnectorError, InputError
+from connector.redaction import Redactor
 from connector.runtime.executor import BlockingExecutor
 from connector.runtime.jobs import Job
 from connector.runtime.outcome import Complete, Fail, Throw
@@ -61,11 +62,33 @@ def job(variables: dict[str, Any], headers: dict[str, str] | None = None, retrie
 class TestSuccess:
     async def test_completes_with_result_variable_and_resolved_secret(self, executor: BlockingExecutor) -> None:
         recorder = Recorder()
+        seen: list[Any] = []
+
+        async def remember(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+            seen.append(variables["token"])
+            return await echo(variables, ctx)
+
         outcome = await make_pipeline(executor, recorder).run(
-            job({"value": "abc", "token": "{{secrets.TOKEN}}"}, {"resultVariable": "out"}), TaskSpec("t", (), echo)
+            job({"value": "abc", "token": "{{secrets.TOKEN}}"}, {"resultVariable": "out"}), TaskSpec("t", (), remember)
         )
-        assert outcome == Complete({"out": {"value": "ABC", "token": "tok-3141592653"}})
+        assert seen == ["tok-3141592653"]  # the handler works with the secret...
+        assert outcome == Complete({"out": {"value": "ABC", "token": "***"}})  # ...the process never sees it
         assert recorder.starts == ["t"] and recorder.ends == [("t", "complete")]
+
+    async def test_a_secret_the_worker_knows_is_masked_in_outputs_even_if_the_job_did_not_use_it(
+        self, executor: BlockingExecutor
+    ) -> None:
+        pipeline = Pipeline(
+            secrets=EnvironmentSecrets({}), executor=executor, redactor=Redactor(frozenset({"known-s3cr3t"}))
+        )
+
+        async def passthrough(variables: Mapping[str, Any], ctx: HandlerContext) -> Mapping[str, Any]:
+            return {"content": variables["value"]}
+
+        outcome = await pipeline.run(
+            job({"value": "x known-s3cr3t y"}, {"resultVariable": "out"}), TaskSpec("t", (), passthrough)
+        )
+        assert outcome == Complete({"out": {"content": "x *** y"}})
 
     async def test_no_mapping_completes_without_variables(self, executor: BlockingExecutor) -> None:
         assert await make_pipeline(executor).run(job({"value": "a"}), TaskSpec("t", (), echo)) == Complete({})
