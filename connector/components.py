@@ -87,6 +87,7 @@ def gateway_connection(settings: WorkerSettings) -> GatewayConnection:
         oauth=oauth,
         ca_certificate_path=settings.ca_certificate_path,
         tls=settings.zeebe_tls,
+        max_message_bytes=settings.max_message_bytes,
     )
 
 

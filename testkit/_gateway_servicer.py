@@ -81,6 +81,20 @@ def _parse_variables(document: str) -> dict[str, Any]:
     return parsed
 
 
+def _batches(jobs: list[pb.ActivatedJob], max_bytes: int) -> Iterator[list[pb.ActivatedJob]]:
+    batch: list[pb.ActivatedJob] = []
+    size = 0
+    for job in jobs:
+        job_size = job.ByteSize()
+        if batch and size + job_size > max_bytes:
+            yield batch
+            batch, size = [], 0
+        batch.append(job)
+        size += job_size
+    if batch:
+        yield batch
+
+
 def _to_proto(view: ActivatedJobView) -> pb.ActivatedJob:
     return pb.ActivatedJob(
         key=view.key,
@@ -112,6 +126,8 @@ class FakeGateway(GatewayServicer):
         self._store = JobStore(on_change=self._pollers.wake_all, clock=self.clock)
         if isinstance(self.clock, ManualGatewayClock):
             self.clock.on_advance(self._pollers.wake_all)
+        # Zeebe's gateway default (maxMessageSize 4 MiB), with room for the response's framing.
+        self.max_message_bytes = 4 * 1024 * 1024 - 64 * 1024
         # Set by the server once bound, so Topology names the real port.
         self.advertised_host = "127.0.0.1"
         self.advertised_port = 0
@@ -172,9 +188,10 @@ class FakeGateway(GatewayServicer):
                 f"Expected to activate at least 1 job, but maxJobsToActivate was {request.maxJobsToActivate}",
             )
         jobs = await self._long_poll(request)
-        # Zeebe ends an unsuccessful long poll with no message at all, not an empty response.
-        if jobs:
-            yield pb.ActivateJobsResponse(jobs=[_to_proto(job) for job in jobs])
+        # Zeebe ends an unsuccessful long poll with no message at all, not an empty response,
+        # and splits a batch over several responses that each stay within its message size.
+        for batch in _batches([_to_proto(job) for job in jobs], self.max_message_bytes):
+            yield pb.ActivateJobsResponse(jobs=batch)
 
     async def _long_poll(self, request: pb.ActivateJobsRequest) -> list[ActivatedJobView]:
         request_timeout_ms = request.requestTimeout or DEFAULT_LONG_POLL_MS

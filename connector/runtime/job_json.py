@@ -71,4 +71,25 @@ def decode_object(text: str, what: str, *, max_depth: int = MAX_NESTING_DEPTH) -
         raise InputError(f"Invalid input:\n- {what}: not a JSON document ({type(exc).__name__})") from None
     if not isinstance(value, dict):
         raise InputError(f"Invalid input:\n- {what}: must be a JSON object, got {type(value).__name__}")
+    if "\\ud" in text or "\\uD" in text:  # only an escape can carry a lone surrogate
+        _refuse_lone_surrogates(value, what)
     return value
+
+
+def _refuse_lone_surrogates(value: dict[str, Any], what: str) -> None:
+    """Raise for text that is not valid Unicode: it could not be validated, stored or sent on."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        texts = [item] if isinstance(item, str) else list(item) if isinstance(item, dict) else []
+        for text in texts:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(
+                    f"Invalid input:\n- {what}{path}: text is not valid Unicode (it holds a lone surrogate)"
+                ) from None
+        if isinstance(item, dict):
+            pending.extend((f"{path}.{key}"[:200], child) for key, child in item.items())
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{index}]"[:200], child) for index, child in enumerate(item))

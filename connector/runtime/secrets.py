@@ -27,7 +27,9 @@ __all__ = [
     "substitute_secrets",
 ]
 
-_PLACEHOLDER = re.compile(r"\{\{\s*secrets\.(?P<name>\S+?)\s*\}\}")
+# Camunda's name rule, bounded: a name cannot contain braces or spaces, so a text full of
+# unclosed placeholders is scanned in linear time (an unbounded lazy name was quadratic).
+_PLACEHOLDER = re.compile(r"\{\{\s*secrets\.(?P<name>[A-Za-z0-9][A-Za-z0-9_./-]{0,255})\s*\}\}")
 # Directory lookups must stay inside the directory: no separators, no dot-only names.
 _SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 

@@ -59,6 +59,11 @@ class GatewayConnection:
     oauth: tuple[str, str, str, str, str | None] | None = field(default=None, repr=False)
     ca_certificate_path: Path | None = None
     tls: bool = False
+    max_message_bytes: int = 16 * 1024 * 1024
+
+    @property
+    def channel_options(self) -> tuple[tuple[str, int], ...]:
+        return (*_CHANNEL_OPTIONS, ("grpc.max_receive_message_length", self.max_message_bytes))
 
     def describe(self) -> str:
         """How the worker reaches the gateway, for the startup log line (no secrets)."""
@@ -83,15 +88,15 @@ def create_channel(connection: GatewayConnection) -> grpc.aio.Channel:
             scope=scope,
             audience=audience,
             channel_credentials=grpc.ssl_channel_credentials(root_certificates=root_certs),
-            channel_options=_CHANNEL_OPTIONS,
+            channel_options=connection.channel_options,
         )
     if root_certs is not None or connection.tls:
         return create_secure_channel(
             grpc_address=connection.address,
-            channel_options=_CHANNEL_OPTIONS,
+            channel_options=connection.channel_options,
             channel_credentials=grpc.ssl_channel_credentials(root_certificates=root_certs),
         )
-    return create_insecure_channel(grpc_address=connection.address, channel_options=_CHANNEL_OPTIONS)
+    return create_insecure_channel(grpc_address=connection.address, channel_options=connection.channel_options)
 
 
 def _detail(error: grpc.aio.AioRpcError) -> str:

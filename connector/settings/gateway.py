@@ -42,6 +42,9 @@ class GatewaySettings(BaseModel):
         validation_alias=_names("ZEEBE_CA_CERTIFICATE_PATH", "CAMUNDA_CA_CERTIFICATE_PATH", "ca_certificate_path"),
     )
     zeebe_tls: bool = False
+    # At least the gateway's maxMessageSize (Zeebe's default is 4 MiB), or a batch of large jobs
+    # would be refused on arrival again and again.
+    max_message_bytes: int = Field(16 * 1024 * 1024, ge=4 * 1024 * 1024, le=512 * 1024 * 1024)
 
     @property
     def uses_oauth(self) -> bool:

@@ -6,13 +6,16 @@ while readiness still said ready; huge header values were echoed into the log at
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from testkit.gateway import GatewayServer
-from tests.e2e.conftest import BUCKET, s3_variables
+from tests.e2e.conftest import BUCKET, SECRET_VALUE, s3_variables
+from tests.e2e.hostile import TASK_TYPES, hostile_jobs
 from tests.e2e.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.e2e
@@ -65,3 +68,31 @@ class TestNeverStalled:
         assert outcome.kind == "fail" and outcome.retries == 0, outcome.kind
         assert len(outcome.error_message or "") <= 6000
         assert max(len(line) for line in worker.log().splitlines()) <= 10_000
+
+
+class TestProcessLevelFuzz:
+    """Generated hostile jobs through the real worker: each gets an outcome, every task type
+    keeps polling, no secret appears anywhere. ``FUZZ_JOBS`` sets how many (``make fuzz``)."""
+
+    def test_every_hostile_job_gets_an_outcome_and_the_worker_keeps_serving(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
+    ) -> None:
+        worker = start_worker(S3_CONNECTOR_MAX_RUNNING_JOBS="8")
+        count = int(os.environ.get("FUZZ_JOBS", "40"))
+        keys = []
+        for task_type, variables_json, headers in hostile_jobs(count, seed=14, bucket=BUCKET, endpoint=s3_endpoint):
+            keys.append(gateway.gateway.create_job(task_type, {}, headers, raw_variables_json=variables_json))
+        outcomes = [gateway.gateway.wait_for_outcome(key, timeout_s=60) for key in keys]
+
+        assert all(outcome.kind in ("complete", "fail", "throw") for outcome in outcomes)
+        for task_type in TASK_TYPES:
+            action = {"bucket": BUCKET, "key": "after-fuzz.txt", "document": "fine"}
+            extra = {"actionDiscriminator": "uploadObject"} if task_type == TASK_TYPES[0] else {}
+            if task_type.endswith(("download:1", "delete:1")):
+                action = {"bucket": BUCKET, "key": "after-fuzz.txt"}
+            key = gateway.gateway.create_job(task_type, s3_variables(s3_endpoint, action, **extra))
+            assert gateway.gateway.wait_for_outcome(key, timeout_s=30).kind == "complete", task_type
+        assert worker.readiness()["ready"] is True
+        recorded = json.dumps([vars(o) for o in gateway.gateway.outcomes()], default=str)
+        assert SECRET_VALUE not in recorded
+        assert SECRET_VALUE not in worker.log()

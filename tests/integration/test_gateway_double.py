@@ -82,6 +82,10 @@ async def activate(
     return [job async for job in jobs]
 
 
+def gateway_address(gateway: FakeGateway) -> str:
+    return f"{gateway.advertised_host}:{gateway.advertised_port}"
+
+
 async def collect(stream: AsyncIterator[pb.ActivateJobsResponse]) -> list[pb.ActivateJobsResponse]:
     return [response async for response in stream]
 
@@ -145,6 +149,21 @@ class TestActivation:
 
         assert [job.key for job in first] == keys[:2]
         assert [job.key for job in second] == keys[2:]
+
+    async def test_a_batch_is_split_over_responses_within_zeebes_message_size(
+        self, stub: GatewayStub, gateway: FakeGateway
+    ) -> None:
+        keys = [gateway.create_job(TASK, {"blob": "x" * 1_500_000}) for _ in range(4)]
+        request = pb.ActivateJobsRequest(
+            type=TASK, worker="w", timeout=LONG_LOCK_MS, maxJobsToActivate=4, requestTimeout=-1
+        )
+        channel_options = [("grpc.max_receive_message_length", 4 * 1024 * 1024)]
+        async with grpc.aio.insecure_channel(gateway_address(gateway), options=channel_options) as small:
+            responses = [response async for response in GatewayStub(small).ActivateJobs(request, timeout=5)]
+
+        assert len(responses) >= 2
+        assert all(response.ByteSize() <= 4 * 1024 * 1024 for response in responses)
+        assert [job.key for response in responses for job in response.jobs] == keys
 
     async def test_only_activates_jobs_of_the_requested_type(self, adapter: ZeebeAdapter, gateway: FakeGateway) -> None:
         other = gateway.create_job("other-type", {})

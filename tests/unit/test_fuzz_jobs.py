@@ -9,6 +9,7 @@ address guard refuses; there is no document store.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -150,8 +151,14 @@ def run() -> Iterator[Any]:
         executor.shutdown(wait=True)
 
 
+# ``make fuzz`` runs 10,000 (FUZZ_EXAMPLES); the default test command a quick 300.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+
+
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(job_variables=variables, job_headers=headers)
 def test_every_job_gets_an_outcome(run: Any, job_variables: dict[str, Any], job_headers: dict[str, str]) -> None:

@@ -59,3 +59,23 @@ class TestDecodeObject:
     def test_a_document_must_be_an_object(self, text: str) -> None:
         with pytest.raises(InputError, match="variables: must be a JSON object"):
             decode_object(text, "variables")
+
+
+class TestUnicode:
+    @pytest.mark.parametrize(
+        ("text", "where"),
+        [
+            ('{"action": {"key": "a\\ud800b"}}', "variables.action.key"),
+            ('{"a": ["ok", "\\udfff"]}', "variables.a[1]"),
+            ('{"a": {"\\ud800": 1}}', "variables.a"),
+        ],
+    )
+    def test_a_lone_surrogate_is_an_input_error_naming_where(self, text: str, where: str) -> None:
+        with pytest.raises(InputError) as raised:
+            decode_object(text, "variables")
+        assert (
+            raised.value.message == f"Invalid input:\n- {where}: text is not valid Unicode (it holds a lone surrogate)"
+        )
+
+    def test_a_surrogate_pair_is_one_character_and_fine(self) -> None:
+        assert decode_object('{"rocket": "\\ud83d\\ude80"}', "variables") == {"rocket": "🚀"}
