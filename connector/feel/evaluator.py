@@ -1,8 +1,9 @@
 """Compilers for literals, names, paths, operators, logic and ``if`` -- with Camunda's null rules.
 
 Importing this module also registers the compilers for lists and loops
-(:mod:`connector.feel.evaluator_lists`) and for function invocations
-(:mod:`connector.feel.evaluator_calls`), so :func:`compile_expression` handles every node.
+(:mod:`connector.feel.evaluator_lists`), for function invocations
+(:mod:`connector.feel.evaluator_calls`) and for temporal literals and ranges
+(:mod:`connector.feel.evaluator_temporal`), so :func:`compile_expression` handles every node.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from connector.feel import evaluator_calls, evaluator_lists
+from connector.feel import evaluator_calls, evaluator_lists, evaluator_temporal
 from connector.feel import nodes as n
 from connector.feel.compiler import Evaluator, Scope, compile_node, compiles
 from connector.feel.operators import add, divide, equals, multiply, negate, order, path, power, subtract
 from connector.feel.values import FeelFunction, type_name
 
-__all__ = ["compile_expression", "evaluator_calls", "evaluator_lists"]
+__all__ = ["compile_expression", "evaluator_calls", "evaluator_lists", "evaluator_temporal"]
 
 _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "+": add,

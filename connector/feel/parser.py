@@ -23,6 +23,8 @@ __all__ = ["parse", "unescape"]
 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{5,8}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+# with a string literal, feel-scala reads these as temporal values when it parses the expression
+_TEMPORAL_FUNCTIONS = frozenset({"date", "time", "date and time", "duration"})
 
 
 class _ReservedName(Exception):
@@ -157,6 +159,13 @@ class _ToNodes(Transformer[Token, n.Node]):
     def string(self, token: Token) -> n.Node:
         return n.Literal(unescape(token.value[1:-1]))
 
+    def temporal(self, token: Token) -> n.Node:
+        text = token.value[1:].lstrip()
+        return n.TemporalLiteral("@", text[1:-1])
+
+    def whole_range(self, interval: n.Node) -> n.Node:
+        return interval
+
     def true(self, _: Token) -> n.Node:
         return n.Literal(True)
 
@@ -205,6 +214,10 @@ class _ToNodes(Transformer[Token, n.Node]):
             positional, named = (values, None) if kind == "positional" else (None, values)
         if isinstance(callee, _ReservedRef):  # the built-ins `and(..)` and `or(..)`
             callee = n.Name(str(callee.token.value))
+        if isinstance(callee, n.Name) and callee.name in _TEMPORAL_FUNCTIONS and positional and len(positional) == 1:
+            argument = positional[0]
+            if isinstance(argument, n.Literal) and type(argument.value) is str:
+                return n.TemporalLiteral(callee.name, argument.value)
         return n.Call(callee, positional, named, meta.line, meta.column)
 
     def positional_arguments(self, *values: n.Node) -> tuple[str, tuple[n.Node, ...]]:

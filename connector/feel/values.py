@@ -9,6 +9,8 @@ string / boolean           ``str`` / ``bool``
 list / context             ``list`` / ``dict[str, Any]`` (never mutated once built)
 days and time duration     :class:`DayTimeDuration` (nanoseconds, like ``java.time.Duration``)
 years and months duration  :class:`YearMonthDuration` (total months, like a normalized ``Period``)
+date, time, date and time  see :mod:`connector.feel.temporals`
+range                      :class:`Range` (only as a function argument or a whole expression)
 function                   :class:`FeelFunction`
 =========================  ==========================================================
 
@@ -27,11 +29,14 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from connector.feel.durations import format_java_duration, format_java_period
+from connector.feel.temporal_format import jackson_text
+from connector.feel.temporals import LocalDateTime, LocalTime, ZonedDateTime, ZonedTime
 
 __all__ = [
     "DECIMAL",
     "DayTimeDuration",
     "FeelFunction",
+    "Range",
     "YearMonthDuration",
     "from_python",
     "is_number",
@@ -51,8 +56,9 @@ class DayTimeDuration:
 
     @property
     def millis(self) -> int:
-        """Whole milliseconds, rounded down like ``Duration.toMillis``."""
-        return self.nanos // 1_000_000
+        """Whole milliseconds, truncated toward zero like ``Duration.toMillis`` (Java 9+)."""
+        millis = abs(self.nanos) // 1_000_000
+        return -millis if self.nanos < 0 else millis
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -60,6 +66,16 @@ class YearMonthDuration:
     """A FEEL years-and-months duration, stored as total months."""
 
     months: int
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A FEEL range ``[a..b]``, ``(a..b)``, ``]a..b[``: two points of one type and whether each end is closed."""
+
+    start: Any
+    start_closed: bool
+    end: Any
+    end_closed: bool
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -96,6 +112,12 @@ _TYPE_NAMES: dict[type, str] = {
     dict: "context",
     DayTimeDuration: "days and time duration",
     YearMonthDuration: "years and months duration",
+    datetime.date: "date",
+    LocalTime: "time",
+    ZonedTime: "time",
+    LocalDateTime: "date and time",
+    ZonedDateTime: "date and time",
+    Range: "range",
     FeelFunction: "function",
 }
 
@@ -135,7 +157,7 @@ def _from_other(value: Any) -> Any:
         return [from_python(item) for item in value]
     if isinstance(value, datetime.timedelta):
         return DayTimeDuration(_timedelta_nanos(value))
-    if isinstance(value, (DayTimeDuration, YearMonthDuration, FeelFunction)):
+    if type(value) in _TYPE_NAMES:  # already a FEEL value (a function's result, a temporal)
         return value
     return str(value)
 
@@ -147,9 +169,10 @@ def _timedelta_nanos(value: datetime.timedelta) -> int:
 def to_python(value: Any) -> Any:
     """Convert a FEEL value into a JSON-like Python value.
 
-    Numbers become ``int`` when integral, else ``float``; durations become ISO-8601 strings the
-    way Camunda's Jackson mapper writes ``java.time.Duration``/``Period`` (``PT30S``, ``PT24H``,
-    ``P1Y2M``); functions have no JSON form and become ``None``.
+    Numbers become ``int`` when integral, else ``float``; durations and temporal values become
+    the strings Camunda's Jackson mapper writes for ``java.time`` values (``PT30S``, ``PT24H``,
+    ``P1Y2M``, ``2019-01-01T10:00:00+01:00``, ``10:30+02:00``; see :mod:`connector.feel.temporal_format`);
+    ranges and functions have no JSON form and become ``None`` (as in Camunda for ranges).
     """
     kind = type(value)
     if kind is str or kind is bool or value is None:
@@ -164,7 +187,7 @@ def to_python(value: Any) -> Any:
         return format_java_duration(value.nanos)
     if kind is YearMonthDuration:
         return format_java_period(value.months)
-    return None
+    return jackson_text(value)
 
 
 def _number_to_python(value: Decimal) -> int | float | None:

@@ -172,7 +172,7 @@ class TestDurationText:
         ("text", "nanos"),
         [
             ("PT30S", 30 * 10**9),
-            ("pt1m", 60 * 10**9),
+            ("pt1m", None),  # FEEL checks the text against its own upper-case pattern first
             ("P1DT2H", 26 * 3600 * 10**9),
             ("PT0.5S", 5 * 10**8),
             ("-PT5M", -300 * 10**9),
