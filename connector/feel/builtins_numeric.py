@@ -72,20 +72,21 @@ def _decimal_mode(number: Any, scale: Any, mode: Any) -> Any:
     return _round(number, scale, _MODES.get(mode.upper()))
 
 
-def _register_rounding(name: str, rounding: str) -> None:
-    builtin(name, "n")(lambda number: _round(number, Decimal(0), rounding))
+def _register_rounding(name: str, rounding: str, with_default_scale: bool) -> None:
+    if with_default_scale:  # only floor() and ceiling() have a one-argument form in Camunda
+        builtin(name, "n")(lambda number: _round(number, Decimal(0), rounding))
     builtin(name, "n", "scale")(lambda number, scale: _round(number, scale, rounding))
 
 
-for _name, _rounding in (
-    ("floor", ROUND_FLOOR),
-    ("ceiling", ROUND_CEILING),
-    ("round up", ROUND_UP),
-    ("round down", ROUND_DOWN),
-    ("round half up", ROUND_HALF_UP),
-    ("round half down", ROUND_HALF_DOWN),
+for _name, _rounding, _default in (
+    ("floor", ROUND_FLOOR, True),
+    ("ceiling", ROUND_CEILING, True),
+    ("round up", ROUND_UP, False),
+    ("round down", ROUND_DOWN, False),
+    ("round half up", ROUND_HALF_UP, False),
+    ("round half down", ROUND_HALF_DOWN, False),
 ):
-    _register_rounding(_name, _rounding)
+    _register_rounding(_name, _rounding, _default)
 
 
 @builtin("abs", "n")

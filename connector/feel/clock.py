@@ -15,15 +15,10 @@ from collections.abc import Callable
 
 from connector.feel.temporals import ZonedDateTime, from_instant
 
-__all__ = ["Clock", "current_time", "reset_clock", "system_clock", "use_clock"]
+__all__ = ["Clock", "current_time", "reset_clock", "use_clock"]
 
 Clock = Callable[[], datetime.datetime]
 """A clock gives the current moment as an aware ``datetime`` (its offset is the zone ``now()`` shows)."""
-
-
-def system_clock() -> datetime.datetime:
-    """The current moment in UTC."""
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 _EPOCH = datetime.datetime(1970, 1, 1)

@@ -26,12 +26,6 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "/": divide,
     "**": power,
 }
-# `instance of` accepts a few spellings for the same type
-_TYPE_ALIASES = {
-    "date time": "date and time",
-    "year-month-duration": "years and months duration",
-    "day-time-duration": "days and time duration",
-}
 
 
 def compile_expression(node: n.Node) -> Evaluator:
@@ -132,7 +126,7 @@ def _between(node: n.Between) -> Evaluator:
 
 @compiles(n.InstanceOf)
 def _instance_of(node: n.InstanceOf) -> Evaluator:
-    value, wanted = compile_node(node.value), _TYPE_ALIASES.get(node.type_name, node.type_name)
+    value, wanted = compile_node(node.value), node.type_name
     if wanted == "Any":
         return lambda scope: value(scope) is not None
     return lambda scope: type_name(value(scope)) == wanted

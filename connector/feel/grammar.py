@@ -180,14 +180,7 @@ _KEYWORD_FUNCTIONS = (
     "week of year",
     "last day of month",
 )
-_TYPE_NAMES = (
-    "years and months duration",
-    "days and time duration",
-    "date and time",
-    "year-month-duration",
-    "day-time-duration",
-    "date time",
-)
+_TYPE_NAMES = ("years and months duration", "days and time duration", "date and time")
 _PATTERNS = {
     "__KEYWORD_FUNCTIONS__": "|".join(_KEYWORD_FUNCTIONS),
     "__WORDS__": rf"{_WORD}(?: +{_WORD})+",

@@ -21,8 +21,9 @@ from connector.feel.grammar import RESERVED_NAMES, feel_parser
 
 __all__ = ["parse", "unescape"]
 
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{5,8}|.)", re.DOTALL)
-_SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# feel-scala 1.20 translates exactly these; others (\d in a regex, \u0041) stay as written
+_SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 # with a string literal, feel-scala reads these as temporal values when it parses the expression
 _TEMPORAL_FUNCTIONS = frozenset({"date", "time", "date and time", "duration"})
 
@@ -117,20 +118,7 @@ def unescape(text: str) -> str:
     """Translate the escapes of a FEEL string literal; unknown ones (``\\d`` in a regex) stay as written."""
     if "\\" not in text:
         return text
-    result = _ESCAPE.sub(_escaped, text)
-    if any("\ud800" <= char <= "\udfff" for char in result):
-        # \uD83D\uDE00 spells one character as a UTF-16 surrogate pair, like in Java
-        result = result.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return result
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if code in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[code]
-    if len(code) > 1 and code[0] in "uU" and int(code[1:], 16) <= 0x10FFFF:
-        return chr(int(code[1:], 16))
-    return match.group(0)
+    return _ESCAPE.sub(lambda match: _SIMPLE_ESCAPES.get(match.group(1), match.group(0)), text)
 
 
 def _name(token: Token) -> str:
