@@ -15,6 +15,7 @@ from typing import Any
 from connector.feel.errors import FeelFailure
 from connector.feel.operators import ORDERED_TYPES, same
 from connector.feel.registry import builtin
+from connector.feel.temporals import ordering_key
 from connector.feel.values import DECIMAL, FeelFunction
 
 __all__: list[str] = []
@@ -52,7 +53,7 @@ def _extreme(items: Any, pick: Callable[..., Any]) -> Any:
     kind = type(items[0])
     if kind not in ORDERED_TYPES or any(type(item) is not kind for item in items):
         return None
-    return pick(items)
+    return pick(items, key=ordering_key)  # the first of equal extremes, as Scala's min/max
 
 
 @builtin("min", "list", varargs=True)

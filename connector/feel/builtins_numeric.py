@@ -25,7 +25,7 @@ from typing import Any
 
 from connector.feel.errors import FeelFailure
 from connector.feel.registry import builtin
-from connector.feel.values import DECIMAL
+from connector.feel.values import DECIMAL, DayTimeDuration, YearMonthDuration
 
 __all__: list[str] = []
 
@@ -92,7 +92,14 @@ for _name, _rounding, _default in (
 @builtin("abs", "n")
 @builtin("abs", "number")
 def _abs(number: Any) -> Any:
-    return number.copy_abs() if type(number) is Decimal else None
+    kind = type(number)
+    if kind is Decimal:
+        return number.copy_abs()
+    if kind is DayTimeDuration:
+        return DayTimeDuration(abs(number.nanos))
+    if kind is YearMonthDuration:
+        return YearMonthDuration(abs(number.months))
+    return None
 
 
 @builtin("modulo", "dividend", "divisor")

@@ -18,7 +18,7 @@ from connector.feel.temporals import ZonedDateTime, from_instant
 __all__ = ["Clock", "current_time", "reset_clock", "use_clock"]
 
 Clock = Callable[[], datetime.datetime]
-"""A clock gives the current moment as an aware ``datetime`` (its offset is the zone ``now()`` shows)."""
+"""A clock gives the current moment as an aware ``datetime``: ``now()`` has its ``ZoneInfo`` region, or its offset."""
 
 
 _EPOCH = datetime.datetime(1970, 1, 1)
@@ -45,4 +45,5 @@ def current_time() -> ZonedDateTime:
     offset = moment.utcoffset()
     offset_seconds = 0 if offset is None else int(offset.total_seconds())
     epoch = (moment.replace(tzinfo=None) - _EPOCH) // datetime.timedelta(seconds=1) - offset_seconds
-    return from_instant(epoch, moment.microsecond * 1000, None, offset_seconds)
+    zone = getattr(moment.tzinfo, "key", None)  # a ZoneInfo clock gives now() its region, as Java's does
+    return from_instant(epoch, moment.microsecond * 1000, zone, offset_seconds)
