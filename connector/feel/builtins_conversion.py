@@ -36,7 +36,7 @@ def feel_string(value: Any) -> str:
     if kind is str:
         return str(value)
     if kind is Decimal:
-        return "0" if value.is_zero() else str(value)  # BigDecimal has no negative zero
+        return str(value.copy_abs() if value.is_zero() else value)  # BigDecimal has no negative zero
     if kind is bool:
         return "true" if value else "false"
     if value is None:

@@ -145,16 +145,16 @@ def _any(items: Any) -> Any:
     return _fold(items, True)
 
 
-@builtin("sublist", "list", "start position")
+@builtin("sublist", "list", "start")
 def _sublist(items: Any, start: Any) -> Any:
-    if type(items) is not list or type(start) is not Decimal:
-        return None
+    if type(items) is not list or type(start) is not Decimal or start == 0:
+        return None  # Camunda: "start position must be a non-zero number"
     return _slice(items, _position(items, int(start)), len(items))
 
 
-@builtin("sublist", "list", "start position", "length")
+@builtin("sublist", "list", "start", "length")
 def _sublist_length(items: Any, start: Any, length: Any) -> Any:
-    if type(items) is not list or type(start) is not Decimal or type(length) is not Decimal:
+    if type(items) is not list or type(start) is not Decimal or type(length) is not Decimal or start == 0:
         return None
     begin = _position(items, int(start))
     return _slice(items, begin, begin + int(length))

@@ -40,6 +40,7 @@ _MODES = {
 }
 # BigDecimal.setScale keeps every digit it needs; quantize needs the precision spelled out.
 _SCALE_LIMIT = 6_176
+_EXACT_DIGITS = 10_000
 
 
 def _numbers(*values: Any) -> bool:
@@ -108,12 +109,26 @@ def _modulo(dividend: Any, divisor: Any) -> Any:
         return None
     if not divisor:
         raise FeelFailure("modulo: division by zero")
+    # ((dividend % divisor) + divisor) % divisor: the result has the divisor's sign
+    remainder = _java_remainder(dividend, divisor)
+    return _java_remainder(DECIMAL.add(remainder, divisor), divisor)
+
+
+def _java_remainder(dividend: Decimal, divisor: Decimal) -> Decimal:
+    """``BigDecimal.remainder(divisor, DECIMAL128)``: it fails only if the integral quotient, without
+    its trailing zeros, needs more than 34 digits (Python's ``remainder`` counts the zeros too)."""
     try:
-        # ((dividend % divisor) + divisor) % divisor: the result has the divisor's sign
-        remainder = DECIMAL.remainder(dividend, divisor)
-        return DECIMAL.remainder(DECIMAL.add(remainder, divisor), divisor)
-    except InvalidOperation as exc:  # the quotient has more than 34 digits, as in Java
-        raise FeelFailure("modulo: the quotient does not fit the decimal precision") from exc
+        return DECIMAL.remainder(dividend, divisor)
+    except InvalidOperation:
+        pass
+    digits = dividend.adjusted() - divisor.adjusted() + len(divisor.as_tuple().digits) + 2
+    if digits > _EXACT_DIGITS:
+        raise FeelFailure("modulo: the quotient does not fit the decimal precision")
+    exact = Context(prec=max(digits, 34), Emax=999_999_999, Emin=-999_999_999)
+    quotient = exact.divide_int(dividend, divisor)
+    if len(quotient.normalize(exact).as_tuple().digits) > DECIMAL.prec:
+        raise FeelFailure("modulo: the quotient does not fit the decimal precision")
+    return exact.subtract(dividend, exact.multiply(quotient, divisor))
 
 
 def _double(value: float) -> Decimal:

@@ -14,6 +14,7 @@ from typing import Any
 from connector.feel import evaluator_calls, evaluator_lists, evaluator_temporal
 from connector.feel import nodes as n
 from connector.feel.compiler import Evaluator, Scope, compile_node, compiles
+from connector.feel.entry_order import hashed
 from connector.feel.operators import add, divide, equals, multiply, negate, order, path, power, subtract
 from connector.feel.values import FeelFunction, type_name
 
@@ -66,7 +67,7 @@ def _context(node: n.ContextLiteral) -> Evaluator:
         inner = Scope(result, scope)  # later entries (and nested contexts) see the earlier ones
         for key, value in entries:
             result[key] = value(inner)
-        return result
+        return hashed(result)
 
     return run
 

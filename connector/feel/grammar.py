@@ -98,6 +98,7 @@ iterator: NAME IN arith
       | power "**" unary             -> power
 ?unary: postfix
       | "-" postfix                  -> negate
+      | "-" "-" NUMBER               -> double_negate
 ?postfix: primary
         | postfix "." path_name      -> path
         | postfix "[" expr "]"       -> filter

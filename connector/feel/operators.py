@@ -74,8 +74,8 @@ def order(symbol: str, left: Any, right: Any) -> bool | None:
 
 
 def negate(value: Any) -> Any:
-    """Unary minus: numbers only (Camunda does not negate durations)."""
-    return value.copy_negate() if type(value) is Decimal else None
+    """Unary minus: numbers only (Camunda does not negate durations), rounded to 34 digits like Scala's."""
+    return DECIMAL.minus(value) if type(value) is Decimal else None
 
 
 def add(left: Any, right: Any) -> Any:
@@ -165,16 +165,24 @@ def _truncated_division(dividend: int, divisor: int) -> int:
 
 
 def power(base: Any, exponent: Any) -> Any:
-    """``**``: exact for whole exponents; a fractional exponent goes through ``double`` like in Camunda."""
+    """``**``: exact for whole exponents; a fractional exponent goes through ``double`` like in Camunda.
+
+    Raises:
+        FeelFailure: where Java throws and so fails the evaluation: ``0 ** -1`` (division by zero),
+            a result that is not a number (``(-1) ** 0.5`` is NaN, ``0 ** -0.5`` infinite).
+    """
     if type(base) is not Decimal or type(exponent) is not Decimal:
         return None
     try:
         if exponent == exponent.to_integral_value(context=DECIMAL):
-            return DECIMAL.power(base, exponent)
+            # BigDecimal.pow(0) is 1, also for 0 (Python calls 0 ** 0 undefined)
+            return Decimal(1) if exponent.is_zero() else DECIMAL.power(base, exponent)
         result = math.pow(float(base), float(exponent))
     except (ArithmeticError, ValueError):
-        return None
-    return Decimal(repr(result)) if math.isfinite(result) else None
+        result = math.nan
+    if not math.isfinite(result):
+        raise FeelFailure(f"{base} ** {exponent} is not a finite number")
+    return Decimal(repr(result))
 
 
 def path(value: Any, key: str) -> Any:

@@ -220,6 +220,10 @@ class _ToNodes(Transformer[Token, n.Node]):
     def negate(self, operand: n.Node) -> n.Node:
         return n.Negate(operand)
 
+    def double_negate(self, token: Token) -> n.Node:
+        # `--10`: Camunda reads the second `-` as the sign of a number literal
+        return n.Negate(n.Literal(Decimal(token.value).copy_negate()))
+
     def add(self, left: n.Node, right: n.Node) -> n.Node:
         return n.Arithmetic("+", left, right)
 

@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from connector.feel.durations import format_java_duration, format_java_period
+from connector.feel.entry_order import variable_order
 from connector.feel.temporal_format import jackson_text
 from connector.feel.temporals import LocalDateTime, LocalTime, ZonedDateTime, ZonedTime
 
@@ -127,8 +128,9 @@ def from_python(value: Any) -> Any:
 
     ``int``/``float`` become ``Decimal`` (floats through their shortest repr, as Jackson's
     ``BigDecimal.valueOf(double)`` does); NaN and infinities become null, as in Camunda.
-    Mappings become contexts with string keys, other sequences lists; ``timedelta`` becomes a
-    duration. Anything else is passed on as its ``str()``.
+    Mappings become contexts with string keys (in the order Camunda's engine iterates them, see
+    :mod:`connector.feel.entry_order`), other sequences lists; ``timedelta`` becomes a duration.
+    Anything else is passed on as its ``str()``.
     """
     kind = type(value)
     if kind is str or kind is bool or value is None:
@@ -138,10 +140,18 @@ def from_python(value: Any) -> Any:
     if kind is int:
         return Decimal(value)
     if kind is dict:
-        return {str(key): from_python(item) for key, item in value.items()}
+        return _context(value)
     if kind is list:
         return [from_python(item) for item in value]
     return _from_other(value)
+
+
+def _context(value: Mapping[Any, Any]) -> dict[str, Any]:
+    # in the order Camunda's engine gives a job variable's context (Scala's hash maps)
+    context = {str(key): from_python(item) for key, item in value.items()}
+    if len(context) < 2:
+        return context
+    return {key: context[key] for key in variable_order(tuple(context))}
 
 
 def _from_other(value: Any) -> Any:
@@ -152,7 +162,7 @@ def _from_other(value: Any) -> Any:
     if isinstance(value, float):
         return Decimal(repr(float(value))) if math.isfinite(value) else None
     if isinstance(value, Mapping):
-        return {str(key): from_python(item) for key, item in value.items()}
+        return _context(value)
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)):
         return [from_python(item) for item in value]
     if isinstance(value, datetime.timedelta):
