@@ -47,12 +47,20 @@ def _count(items: Any) -> Any:
     return Decimal(len(items)) if type(items) is list else None
 
 
+def _comparable(value: Any) -> bool:
+    """Scala's ``Val.isComparable``: an ordered value, or a non-empty list of comparable items of one type."""
+    if type(value) is not list:
+        return type(value) in ORDERED_TYPES
+    return bool(value) and _comparable(value[0]) and all(type(item) is type(value[0]) for item in value)
+
+
 def _extreme(items: Any, pick: Callable[..., Any]) -> Any:
-    if type(items) is not list or not items:
+    if type(items) is not list or not _comparable(items):
         return None
-    kind = type(items[0])
-    if kind not in ORDERED_TYPES or any(type(item) is not kind for item in items):
-        return None
+    if type(items[0]) is list:  # Camunda compares lists only when there are two of them: it fails then
+        if len(items) == 1:
+            return items[0]
+        raise FeelFailure("lists can not be compared")
     return pick(items, key=ordering_key)  # the first of equal extremes, as Scala's min/max
 
 

@@ -184,8 +184,6 @@ _register(
 _register(
     "coincides",
     [("point1", "point2"), ("range1", "range2")],
-    {
-        _RANGES: lambda a, b: a == b,
-        _POINTS: _eq,
-    },
+    # Camunda's catch-all rule compares any two values: a point never equals a range
+    {_RANGES: lambda a, b: a == b, _POINTS: _eq, _POINT_RANGE: lambda a, b: False, _RANGE_POINT: lambda a, b: False},
 )

@@ -10,7 +10,7 @@ import datetime
 import math
 import operator
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from connector.feel.errors import FeelFailure
@@ -175,14 +175,35 @@ def power(base: Any, exponent: Any) -> Any:
         return None
     try:
         if exponent == exponent.to_integral_value(context=DECIMAL):
-            # BigDecimal.pow(0) is 1, also for 0 (Python calls 0 ** 0 undefined)
-            return Decimal(1) if exponent.is_zero() else DECIMAL.power(base, exponent)
+            return _java_pow(base, java_int(exponent))
         result = math.pow(float(base), float(exponent))
     except (ArithmeticError, ValueError):
         result = math.nan
     if not math.isfinite(result):
         raise FeelFailure(f"{base} ** {exponent} is not a finite number")
     return Decimal(repr(result))
+
+
+def _java_pow(base: Decimal, n: int) -> Decimal:
+    """``BigDecimal.pow(n, DECIMAL128)`` step by step (JDK's algorithm), so the digits match Java's:
+    ``0.00 ** 1`` is ``0.00``, ``(-2.5) ** -35`` keeps 34 digits where the exact value has fewer."""
+    if n == 0:
+        return Decimal(1)
+    if abs(n) > 999_999_999:
+        raise FeelFailure(f"{base} ** {n}: invalid operation")
+    magnitude = abs(n)
+    digits = DECIMAL.prec + len(str(magnitude)) + 1
+    work = Context(prec=digits, rounding=ROUND_HALF_EVEN, Emax=DECIMAL.Emax, Emin=DECIMAL.Emin)
+    result, seen = Decimal(1), False
+    for bit in range(30, -1, -1):
+        if magnitude >> bit & 1:
+            seen = True
+            result = work.multiply(result, base)
+        if bit and seen:
+            result = work.multiply(result, result)
+    if n < 0:
+        result = work.divide(Decimal(1), result)
+    return DECIMAL.plus(result)
 
 
 def path(value: Any, key: str) -> Any:

@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 DECIMAL = Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=999_999_999, Emin=-999_999_999)
-_LARGEST_INT_DIGITS = 300
+_LONG_MIN, _LONG_MAX = Decimal(-(2**63)), Decimal(2**63 - 1)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -179,7 +179,8 @@ def _timedelta_nanos(value: datetime.timedelta) -> int:
 def to_python(value: Any) -> Any:
     """Convert a FEEL value into a JSON-like Python value.
 
-    Numbers become ``int`` when integral, else ``float``; durations and temporal values become
+    Numbers become ``int`` when whole and within a Java ``long``, else ``float`` (as Camunda's
+    ``JavaValueMapper`` makes them); durations and temporal values become
     the strings Camunda's Jackson mapper writes for ``java.time`` values (``PT30S``, ``PT24H``,
     ``P1Y2M``, ``2019-01-01T10:00:00+01:00``, ``10:30+02:00``; see :mod:`connector.feel.temporal_format`);
     ranges and functions have no JSON form and become ``None`` (as in Camunda for ranges).
@@ -201,11 +202,10 @@ def to_python(value: Any) -> Any:
 
 
 def _number_to_python(value: Decimal) -> int | float | None:
+    # Camunda's JavaValueMapper: a whole number that fits a long stays whole, anything else is a double
     if not value.is_finite():
         return None
-    if value.adjusted() >= _LARGEST_INT_DIGITS:  # e.g. 10 ** 100000: no JSON reader wants those digits
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if value == value.to_integral_value(context=DECIMAL):
+    if _LONG_MIN <= value <= _LONG_MAX and value == value.to_integral_value(context=DECIMAL):
         return int(value)
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None

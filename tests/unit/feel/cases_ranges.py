@@ -139,6 +139,8 @@ RANGES: list[Case] = [
     ("coincides(3, 4)", {}, False),
     ("coincides((1..5), [1..5])", {}, False),
     ("coincides([1..5], [2..6])", {}, False),
+    ("coincides(1, [1..2])", {}, False),
+    ("coincides([1..2], 1)", {}, False),
     ('before(date("2019-01-01"), date("2019-01-02"))', {}, True),
     ('before(@"2019-01-01", [@"2019-01-02"..@"2019-12-31"])', {}, True),
     ('includes([@"2019-01-01"..@"2019-12-31"], @"2019-06-15")', {}, True),
