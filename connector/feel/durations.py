@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 __all__ = [
     "NANOS_PER_SECOND",
@@ -198,8 +197,3 @@ def format_java_period(months: int) -> str:
         return "P0D"
     years, rest = _java_div(months, 12), _java_rem(months, 12)
     return "P" + (f"{years}Y" if years else "") + (f"{rest}M" if rest else "")
-
-
-def seconds_text(nanos: int) -> str:
-    """A non-negative nanosecond count as decimal seconds without trailing zeros (``1.5``)."""
-    return format(Decimal(nanos).scaleb(-9).normalize(), "f")
