@@ -35,6 +35,8 @@ FAILURE = {"code": "NoSuchKey", "message": "The specified key does not exist.", 
 ERROR_CONTEXT: dict[str, Any] = {"error": FAILURE, "response": {"error": FAILURE}, "job": {"retries": 3}}
 SUCCESS_CONTEXT: dict[str, Any] = {**RESULT_CONTEXT, "job": {"retries": 3}}
 DOWNLOAD = {"element": {"content": "hello"}, "items": [{"name": f"file-{i}.txt"} for i in range(5)]}
+HEAD = {**RESPONSE, "lastModified": "2024-06-14T08:15:00Z"}
+HEAD_CONTEXT: dict[str, Any] = {**HEAD, "response": HEAD}
 
 CASES: list[tuple[str, dict[str, Any]]] = [
     ("{link: link, size: size}", RESULT_CONTEXT),
@@ -47,6 +49,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         ERROR_CONTEXT,
     ),
     ('if response.size > 1000 then bpmnError("TOO_BIG", "size " + string(response.size)) else null', SUCCESS_CONTEXT),
+    # temporal values and ranges, as Camunda's documentation writes them
+    ('jobError("S3 failed: " + error.message, {}, job.retries - 1, @"PT1M")', ERROR_CONTEXT),
+    ("{uploadedAt: now(), key: key}", RESULT_CONTEXT),
+    ('{stale: date and time(response.lastModified) < now() - @"P1D"}', HEAD_CONTEXT),
+    ('{category: if size in [1..1000] then "small" else "large"}', RESULT_CONTEXT),
 ]
 
 

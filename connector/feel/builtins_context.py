@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from connector.feel.entry_order import hashed
 from connector.feel.errors import FeelFailure
 from connector.feel.registry import builtin
 
@@ -47,7 +48,7 @@ def _put_path(context: dict[str, Any], keys: list[str], value: Any) -> dict[str,
     if rest:
         inner = context.get(head)
         value = _put_path(inner if type(inner) is dict else {}, rest, value)
-    return {**context, head: value}
+    return hashed({**context, head: value})
 
 
 @builtin("put", "context", "key", "value")
@@ -56,7 +57,7 @@ def _context_put(context: Any, key: Any, value: Any) -> Any:
     if type(context) is not dict:
         return None
     if type(key) is str:
-        return {**context, key: value}
+        return hashed({**context, key: value})
     path = _keys(key)
     return None if path is None else _put_path(context, path, value)
 
@@ -69,7 +70,7 @@ def _context_merge(contexts: Any) -> Any:
     merged: dict[str, Any] = {}
     for context in contexts:
         merged.update(context)
-    return merged
+    return hashed(merged)
 
 
 @builtin("context", "entries")
@@ -81,7 +82,7 @@ def _context(entries: Any) -> Any:
         if type(entry) is not dict or type(entry.get("key")) is not str or "value" not in entry:
             return None
         result[entry["key"]] = entry["value"]
-    return result
+    return hashed(result)
 
 
 @builtin("not", "negand")

@@ -1,4 +1,9 @@
-"""Conversion built-ins: ``string()``, ``number()``, ``duration()``, ``from json()``, ``to json()``, ``fromAi()``."""
+"""Conversion built-ins: ``string()``, ``number()``, ``duration()``, ``from json()``, ``to json()``, ``fromAi()``.
+
+``string()`` gives feel-scala's forms (``P1DT2H``, ``10:30:00@Europe/Berlin``, ``[1..5]``);
+``to json()`` writes temporal values as feel-scala's ``to json`` does (a zoned date-time with its
+zone id in brackets), unlike job variables (see :mod:`connector.feel.temporal_format`).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from connector.feel.durations import (
     parse_year_month_duration,
 )
 from connector.feel.registry import builtin
-from connector.feel.values import DayTimeDuration, FeelFunction, YearMonthDuration, from_python, to_python
+from connector.feel.temporal_format import feel_text, json_text
+from connector.feel.values import DayTimeDuration, FeelFunction, Range, YearMonthDuration, from_python, to_python
 
 __all__ = ["feel_string"]
 
@@ -30,7 +36,7 @@ def feel_string(value: Any) -> str:
     if kind is str:
         return str(value)
     if kind is Decimal:
-        return "0" if value.is_zero() else str(value)  # BigDecimal has no negative zero
+        return str(value.copy_abs() if value.is_zero() else value)  # BigDecimal has no negative zero
     if kind is bool:
         return "true" if value else "false"
     if value is None:
@@ -45,7 +51,11 @@ def feel_string(value: Any) -> str:
         return format_feel_period(value.months)
     if kind is FeelFunction:
         return f"function({', '.join(value.params)})"
-    return str(value)
+    if kind is Range:
+        start, end = _nested_string(value.start), _nested_string(value.end)
+        return f"{'[' if value.start_closed else '('}{start}..{end}{']' if value.end_closed else ')'}"
+    text = feel_text(value)
+    return str(value) if text is None else text
 
 
 def _nested_string(value: Any) -> str:
@@ -114,9 +124,21 @@ def _from_json(text: Any) -> Any:
     return from_python(parsed)
 
 
+def _json_value(value: Any) -> Any:
+    kind = type(value)
+    if kind is list:
+        return [_json_value(item) for item in value]
+    if kind is dict:
+        return {key: _json_value(item) for key, item in value.items()}
+    if kind is Range or kind is FeelFunction:
+        return feel_string(value)
+    text = json_text(value)
+    return to_python(value) if text is None else text
+
+
 @builtin("to json", "value")
 def _to_json(value: Any) -> Any:
-    return json.dumps(to_python(value), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(_json_value(value), ensure_ascii=False, separators=(",", ":"))
 
 
 @builtin("fromAi", "value")

@@ -15,6 +15,7 @@ from typing import Any
 from connector.feel.errors import FeelFailure
 from connector.feel.operators import ORDERED_TYPES, same
 from connector.feel.registry import builtin
+from connector.feel.temporals import ordering_key
 from connector.feel.values import DECIMAL, FeelFunction
 
 __all__: list[str] = []
@@ -46,13 +47,21 @@ def _count(items: Any) -> Any:
     return Decimal(len(items)) if type(items) is list else None
 
 
+def _comparable(value: Any) -> bool:
+    """Scala's ``Val.isComparable``: an ordered value, or a non-empty list of comparable items of one type."""
+    if type(value) is not list:
+        return type(value) in ORDERED_TYPES
+    return bool(value) and _comparable(value[0]) and all(type(item) is type(value[0]) for item in value)
+
+
 def _extreme(items: Any, pick: Callable[..., Any]) -> Any:
-    if type(items) is not list or not items:
+    if type(items) is not list or not _comparable(items):
         return None
-    kind = type(items[0])
-    if kind not in ORDERED_TYPES or any(type(item) is not kind for item in items):
-        return None
-    return pick(items)
+    if type(items[0]) is list:  # Camunda compares lists only when there are two of them: it fails then
+        if len(items) == 1:
+            return items[0]
+        raise FeelFailure("lists can not be compared")
+    return pick(items, key=ordering_key)  # the first of equal extremes, as Scala's min/max
 
 
 @builtin("min", "list", varargs=True)
@@ -144,16 +153,16 @@ def _any(items: Any) -> Any:
     return _fold(items, True)
 
 
-@builtin("sublist", "list", "start position")
+@builtin("sublist", "list", "start")
 def _sublist(items: Any, start: Any) -> Any:
-    if type(items) is not list or type(start) is not Decimal:
-        return None
+    if type(items) is not list or type(start) is not Decimal or start == 0:
+        return None  # Camunda: "start position must be a non-zero number"
     return _slice(items, _position(items, int(start)), len(items))
 
 
-@builtin("sublist", "list", "start position", "length")
+@builtin("sublist", "list", "start", "length")
 def _sublist_length(items: Any, start: Any, length: Any) -> Any:
-    if type(items) is not list or type(start) is not Decimal or type(length) is not Decimal:
+    if type(items) is not list or type(start) is not Decimal or type(length) is not Decimal or start == 0:
         return None
     begin = _position(items, int(start))
     return _slice(items, begin, begin + int(length))

@@ -25,7 +25,7 @@ from typing import Any
 
 from connector.feel.errors import FeelFailure
 from connector.feel.registry import builtin
-from connector.feel.values import DECIMAL
+from connector.feel.values import DECIMAL, DayTimeDuration, YearMonthDuration
 
 __all__: list[str] = []
 
@@ -40,6 +40,7 @@ _MODES = {
 }
 # BigDecimal.setScale keeps every digit it needs; quantize needs the precision spelled out.
 _SCALE_LIMIT = 6_176
+_EXACT_DIGITS = 10_000
 
 
 def _numbers(*values: Any) -> bool:
@@ -72,26 +73,34 @@ def _decimal_mode(number: Any, scale: Any, mode: Any) -> Any:
     return _round(number, scale, _MODES.get(mode.upper()))
 
 
-def _register_rounding(name: str, rounding: str) -> None:
-    builtin(name, "n")(lambda number: _round(number, Decimal(0), rounding))
+def _register_rounding(name: str, rounding: str, with_default_scale: bool) -> None:
+    if with_default_scale:  # only floor() and ceiling() have a one-argument form in Camunda
+        builtin(name, "n")(lambda number: _round(number, Decimal(0), rounding))
     builtin(name, "n", "scale")(lambda number, scale: _round(number, scale, rounding))
 
 
-for _name, _rounding in (
-    ("floor", ROUND_FLOOR),
-    ("ceiling", ROUND_CEILING),
-    ("round up", ROUND_UP),
-    ("round down", ROUND_DOWN),
-    ("round half up", ROUND_HALF_UP),
-    ("round half down", ROUND_HALF_DOWN),
+for _name, _rounding, _default in (
+    ("floor", ROUND_FLOOR, True),
+    ("ceiling", ROUND_CEILING, True),
+    ("round up", ROUND_UP, False),
+    ("round down", ROUND_DOWN, False),
+    ("round half up", ROUND_HALF_UP, False),
+    ("round half down", ROUND_HALF_DOWN, False),
 ):
-    _register_rounding(_name, _rounding)
+    _register_rounding(_name, _rounding, _default)
 
 
 @builtin("abs", "n")
 @builtin("abs", "number")
 def _abs(number: Any) -> Any:
-    return number.copy_abs() if type(number) is Decimal else None
+    kind = type(number)
+    if kind is Decimal:
+        return number.copy_abs()
+    if kind is DayTimeDuration:
+        return DayTimeDuration(abs(number.nanos))
+    if kind is YearMonthDuration:
+        return YearMonthDuration(abs(number.months))
+    return None
 
 
 @builtin("modulo", "dividend", "divisor")
@@ -100,12 +109,26 @@ def _modulo(dividend: Any, divisor: Any) -> Any:
         return None
     if not divisor:
         raise FeelFailure("modulo: division by zero")
+    # ((dividend % divisor) + divisor) % divisor: the result has the divisor's sign
+    remainder = _java_remainder(dividend, divisor)
+    return _java_remainder(DECIMAL.add(remainder, divisor), divisor)
+
+
+def _java_remainder(dividend: Decimal, divisor: Decimal) -> Decimal:
+    """``BigDecimal.remainder(divisor, DECIMAL128)``: it fails only if the integral quotient, without
+    its trailing zeros, needs more than 34 digits (Python's ``remainder`` counts the zeros too)."""
     try:
-        # ((dividend % divisor) + divisor) % divisor: the result has the divisor's sign
-        remainder = DECIMAL.remainder(dividend, divisor)
-        return DECIMAL.remainder(DECIMAL.add(remainder, divisor), divisor)
-    except InvalidOperation as exc:  # the quotient has more than 34 digits, as in Java
-        raise FeelFailure("modulo: the quotient does not fit the decimal precision") from exc
+        return DECIMAL.remainder(dividend, divisor)
+    except InvalidOperation:
+        pass
+    digits = dividend.adjusted() - divisor.adjusted() + len(divisor.as_tuple().digits) + 2
+    if digits > _EXACT_DIGITS:
+        raise FeelFailure("modulo: the quotient does not fit the decimal precision")
+    exact = Context(prec=max(digits, 34), Emax=999_999_999, Emin=-999_999_999)
+    quotient = exact.divide_int(dividend, divisor)
+    if len(quotient.normalize(exact).as_tuple().digits) > DECIMAL.prec:
+        raise FeelFailure("modulo: the quotient does not fit the decimal precision")
+    return exact.subtract(dividend, exact.multiply(quotient, divisor))
 
 
 def _double(value: float) -> Decimal:

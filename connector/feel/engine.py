@@ -15,6 +15,7 @@ from typing import Any
 
 from connector.errors import InputError
 from connector.feel import nodes as n
+from connector.feel.clock import Clock, reset_clock, use_clock
 from connector.feel.compiler import Evaluator, Scope
 from connector.feel.errors import ERROR_CODE, FeelFailure, evaluation_error, quote
 from connector.feel.evaluator import compile_expression
@@ -61,12 +62,15 @@ class FeelEngine:
 
     Args:
         cache_size: how many distinct compiled expressions to keep.
+        clock: what ``now()`` and ``today()`` read (an aware ``datetime``; its offset is the one
+            ``now()`` has); the system clock in UTC when not given.
     """
 
-    def __init__(self, *, cache_size: int = 1024) -> None:
+    def __init__(self, *, cache_size: int = 1024, clock: Clock | None = None) -> None:
         self._cache: OrderedDict[str, CompiledExpression] = OrderedDict()
         self._cache_size = max(cache_size, 1)
         self._lock = threading.Lock()
+        self._clock = clock
 
     def evaluate(self, expression: str, context: Mapping[str, Any]) -> Any:
         """Evaluate ``expression`` (a leading ``=`` is ignored) over ``context``.
@@ -77,7 +81,14 @@ class FeelEngine:
             InputError: ``INVALID_EXPRESSION`` for an expression that does not parse (the message
                 points at line and column, with a caret) or whose evaluation fails.
         """
-        return self.compile(expression).evaluate(context)
+        compiled = self.compile(expression)
+        if self._clock is None:
+            return compiled.evaluate(context)
+        token = use_clock(self._clock)
+        try:
+            return compiled.evaluate(context)
+        finally:
+            reset_clock(token)
 
     def compile(self, expression: str) -> CompiledExpression:
         """The compiled form of ``expression``, from the cache when it was compiled before.

@@ -1,8 +1,9 @@
 """Compilers for literals, names, paths, operators, logic and ``if`` -- with Camunda's null rules.
 
 Importing this module also registers the compilers for lists and loops
-(:mod:`connector.feel.evaluator_lists`) and for function invocations
-(:mod:`connector.feel.evaluator_calls`), so :func:`compile_expression` handles every node.
+(:mod:`connector.feel.evaluator_lists`), for function invocations
+(:mod:`connector.feel.evaluator_calls`) and for temporal literals and ranges
+(:mod:`connector.feel.evaluator_temporal`), so :func:`compile_expression` handles every node.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from connector.feel import evaluator_calls, evaluator_lists
+from connector.feel import evaluator_calls, evaluator_lists, evaluator_temporal
 from connector.feel import nodes as n
 from connector.feel.compiler import Evaluator, Scope, compile_node, compiles
+from connector.feel.entry_order import hashed
 from connector.feel.operators import add, divide, equals, multiply, negate, order, path, power, subtract
 from connector.feel.values import FeelFunction, type_name
 
-__all__ = ["compile_expression", "evaluator_calls", "evaluator_lists"]
+__all__ = ["compile_expression", "evaluator_calls", "evaluator_lists", "evaluator_temporal"]
 
 _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "+": add,
@@ -24,12 +26,6 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "*": multiply,
     "/": divide,
     "**": power,
-}
-# `instance of` accepts a few spellings for the same type
-_TYPE_ALIASES = {
-    "date time": "date and time",
-    "year-month-duration": "years and months duration",
-    "day-time-duration": "days and time duration",
 }
 
 
@@ -71,7 +67,7 @@ def _context(node: n.ContextLiteral) -> Evaluator:
         inner = Scope(result, scope)  # later entries (and nested contexts) see the earlier ones
         for key, value in entries:
             result[key] = value(inner)
-        return result
+        return hashed(result)
 
     return run
 
@@ -131,7 +127,7 @@ def _between(node: n.Between) -> Evaluator:
 
 @compiles(n.InstanceOf)
 def _instance_of(node: n.InstanceOf) -> Evaluator:
-    value, wanted = compile_node(node.value), _TYPE_ALIASES.get(node.type_name, node.type_name)
+    value, wanted = compile_node(node.value), node.type_name
     if wanted == "Any":
         return lambda scope: value(scope) is not None
     return lambda scope: type_name(value(scope)) == wanted

@@ -10,7 +10,9 @@ from connector.feel import (
     builtins_conversion,
     builtins_list,
     builtins_numeric,
+    builtins_range,
     builtins_string,
+    builtins_temporal,
     functions_connector,
 )
 from connector.feel.registry import BUILTINS, UNSUPPORTED
@@ -22,6 +24,8 @@ __all__ = [
     "builtins_conversion",
     "builtins_list",
     "builtins_numeric",
+    "builtins_range",
     "builtins_string",
+    "builtins_temporal",
     "functions_connector",
 ]

@@ -51,6 +51,7 @@ RESERVED_NAMES = frozenset(
 
 GRAMMAR = r"""
 ?start: expr
+      | interval                    -> whole_range
 
 ?expr: if_expr
      | for_expr
@@ -84,7 +85,7 @@ iterator: NAME IN arith
               | simple_test
 ?simple_test: TEST_COMPARATOR arith                    -> test_compare
             | interval
-!interval: ("(" | "[" | "]") arith ".." arith (")" | "]")
+!interval: ("(" | "[" | "]") arith ".." arith (")" | "]" | OPEN_END)
 
 ?arith: sum
 ?sum: product
@@ -97,6 +98,7 @@ iterator: NAME IN arith
       | power "**" unary             -> power
 ?unary: postfix
       | "-" postfix                  -> negate
+      | "-" "-" NUMBER               -> double_negate
 ?postfix: primary
         | postfix "." path_name      -> path
         | postfix "[" expr "]"       -> filter
@@ -109,17 +111,20 @@ iterator: NAME IN arith
         | NULL                       -> null
         | name                       -> name_ref
         | FUNCTION_NAME              -> function_name
+        | TEMPORAL                   -> temporal
         | "(" expr ")"
         | "[" [expr ("," expr)*] "]" -> list
         | "{" [entry ("," entry)*] "}" -> context
 
 entry: (CONTEXT_KEY | STRING | BACKTICK_NAME) ":" expr
 ?name: NAME | BACKTICK_NAME
-path_name: NAME | BACKTICK_NAME
+path_name: NAME | BACKTICK_NAME | TIME_OFFSET
 parameter: NAME | BACKTICK_NAME | PARAMETER_NAME
-arguments: expr ("," expr)*                        -> positional_arguments
+// a range is a value only as a function's argument (`before(x, [1..5])`), as in Camunda
+?argument: expr | interval
+arguments: argument ("," argument)*                -> positional_arguments
          | named_argument ("," named_argument)*   -> named_arguments
-named_argument: (NAME | BACKTICK_NAME | PARAMETER_NAME) ":" expr
+named_argument: (NAME | BACKTICK_NAME | PARAMETER_NAME) ":" argument
 
 IF: "if"
 THEN: "then"
@@ -144,6 +149,10 @@ COMPARATOR: "<=" | ">=" | "!=" | "=" | "<" | ">"
 TEST_COMPARATOR: "<=" | ">=" | "<" | ">"
 NUMBER: /\d+(\.\d+)?|\.\d+/
 STRING: /"(?:[^"\\]|\\.)*"/s
+TEMPORAL: /@\s*"(?:[^"\\]|\\.)*"/s
+// `[` closing an open interval (`]1..5[`): one that no filter could start, so `5[` is not a filter
+OPEN_END.2: /\[(?=\s*(?:$|[),\]}]|(?:and|or|then|else|return|satisfies)(?![\w$])))/
+TIME_OFFSET.2: /time offset(?![\w$])/
 NAME: /__NAME__/
 BACKTICK_NAME: /`[^`]+`/
 FUNCTION_NAME.2: /(?:__KEYWORD_FUNCTIONS__)(?=\s*\()/ | /__WORDS__(?=\s*\()/
@@ -172,14 +181,7 @@ _KEYWORD_FUNCTIONS = (
     "week of year",
     "last day of month",
 )
-_TYPE_NAMES = (
-    "years and months duration",
-    "days and time duration",
-    "date and time",
-    "year-month-duration",
-    "day-time-duration",
-    "date time",
-)
+_TYPE_NAMES = ("years and months duration", "days and time duration", "date and time")
 _PATTERNS = {
     "__KEYWORD_FUNCTIONS__": "|".join(_KEYWORD_FUNCTIONS),
     "__WORDS__": rf"{_WORD}(?: +{_WORD})+",

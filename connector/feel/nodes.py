@@ -32,6 +32,7 @@ __all__ = [
     "Or",
     "Path",
     "Quantified",
+    "TemporalLiteral",
     "TestCompare",
     "TestExpression",
     "TestInterval",
@@ -49,6 +50,14 @@ class Node:
 @dataclass(frozen=True, slots=True)
 class Literal(Node):
     value: Any  # Decimal, str, bool or None
+
+
+@dataclass(frozen=True, slots=True)
+class TemporalLiteral(Node):
+    """``@"..."``, or ``date("...")``/``time("...")``/``date and time("...")``/``duration("...")`` with a literal."""
+
+    kind: str  # "@", "date", "time", "date and time", "duration"
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +194,8 @@ class TestCompare(Node):
 
 @dataclass(frozen=True, slots=True)
 class TestInterval(Node):
+    """``[a..b]``: a unary test inside ``in``, a range value as a function argument or a whole expression."""
+
     start: Node
     end: Node
     start_closed: bool

@@ -21,8 +21,11 @@ from connector.feel.grammar import RESERVED_NAMES, feel_parser
 
 __all__ = ["parse", "unescape"]
 
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{5,8}|.)", re.DOTALL)
-_SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# feel-scala 1.20 translates exactly these; others (\d in a regex, \u0041) stay as written
+_SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+# with a string literal, feel-scala reads these as temporal values when it parses the expression
+_TEMPORAL_FUNCTIONS = frozenset({"date", "time", "date and time", "duration"})
 
 
 class _ReservedName(Exception):
@@ -115,20 +118,7 @@ def unescape(text: str) -> str:
     """Translate the escapes of a FEEL string literal; unknown ones (``\\d`` in a regex) stay as written."""
     if "\\" not in text:
         return text
-    result = _ESCAPE.sub(_escaped, text)
-    if any("\ud800" <= char <= "\udfff" for char in result):
-        # \uD83D\uDE00 spells one character as a UTF-16 surrogate pair, like in Java
-        result = result.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return result
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if code in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[code]
-    if len(code) > 1 and code[0] in "uU" and int(code[1:], 16) <= 0x10FFFF:
-        return chr(int(code[1:], 16))
-    return match.group(0)
+    return _ESCAPE.sub(lambda match: _SIMPLE_ESCAPES.get(match.group(1), match.group(0)), text)
 
 
 def _name(token: Token) -> str:
@@ -156,6 +146,13 @@ class _ToNodes(Transformer[Token, n.Node]):
 
     def string(self, token: Token) -> n.Node:
         return n.Literal(unescape(token.value[1:-1]))
+
+    def temporal(self, token: Token) -> n.Node:
+        text = token.value[1:].lstrip()
+        return n.TemporalLiteral("@", text[1:-1])
+
+    def whole_range(self, interval: n.Node) -> n.Node:
+        return interval
 
     def true(self, _: Token) -> n.Node:
         return n.Literal(True)
@@ -205,6 +202,10 @@ class _ToNodes(Transformer[Token, n.Node]):
             positional, named = (values, None) if kind == "positional" else (None, values)
         if isinstance(callee, _ReservedRef):  # the built-ins `and(..)` and `or(..)`
             callee = n.Name(str(callee.token.value))
+        if isinstance(callee, n.Name) and callee.name in _TEMPORAL_FUNCTIONS and positional and len(positional) == 1:
+            argument = positional[0]
+            if isinstance(argument, n.Literal) and type(argument.value) is str:
+                return n.TemporalLiteral(callee.name, argument.value)
         return n.Call(callee, positional, named, meta.line, meta.column)
 
     def positional_arguments(self, *values: n.Node) -> tuple[str, tuple[n.Node, ...]]:
@@ -218,6 +219,10 @@ class _ToNodes(Transformer[Token, n.Node]):
 
     def negate(self, operand: n.Node) -> n.Node:
         return n.Negate(operand)
+
+    def double_negate(self, token: Token) -> n.Node:
+        # `--10`: Camunda reads the second `-` as the sign of a number literal
+        return n.Negate(n.Literal(Decimal(token.value).copy_negate()))
 
     def add(self, left: n.Node, right: n.Node) -> n.Node:
         return n.Arithmetic("+", left, right)

@@ -17,38 +17,9 @@ __all__ = ["BUILTINS", "UNSUPPORTED", "bind", "builtin", "select"]
 
 BUILTINS: dict[str, list[FeelFunction]] = {}
 
-# Camunda built-ins this worker does not implement (dates, times, ranges, documents). Calling
-# one fails the evaluation instead of silently yielding null where Camunda yields a value.
-UNSUPPORTED = frozenset(
-    {
-        "date",
-        "time",
-        "date and time",
-        "now",
-        "today",
-        "day of week",
-        "day of year",
-        "week of year",
-        "month of year",
-        "last day of month",
-        "years and months duration",
-        "before",
-        "after",
-        "meets",
-        "met by",
-        "overlaps",
-        "overlaps before",
-        "overlaps after",
-        "finishes",
-        "finished by",
-        "includes",
-        "during",
-        "starts",
-        "started by",
-        "coincides",
-        "createDocument",
-    }
-)
+# Camunda built-ins this worker does not implement. Calling one fails the evaluation instead of
+# silently yielding null where Camunda yields a value.
+UNSUPPORTED = frozenset({"createDocument"})
 
 
 def builtin(name: str, *params: str, varargs: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -9,6 +9,8 @@ string / boolean           ``str`` / ``bool``
 list / context             ``list`` / ``dict[str, Any]`` (never mutated once built)
 days and time duration     :class:`DayTimeDuration` (nanoseconds, like ``java.time.Duration``)
 years and months duration  :class:`YearMonthDuration` (total months, like a normalized ``Period``)
+date, time, date and time  see :mod:`connector.feel.temporals`
+range                      :class:`Range` (only as a function argument or a whole expression)
 function                   :class:`FeelFunction`
 =========================  ==========================================================
 
@@ -27,11 +29,15 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from connector.feel.durations import format_java_duration, format_java_period
+from connector.feel.entry_order import variable_order
+from connector.feel.temporal_format import jackson_text
+from connector.feel.temporals import LocalDateTime, LocalTime, ZonedDateTime, ZonedTime
 
 __all__ = [
     "DECIMAL",
     "DayTimeDuration",
     "FeelFunction",
+    "Range",
     "YearMonthDuration",
     "from_python",
     "is_number",
@@ -40,7 +46,7 @@ __all__ = [
 ]
 
 DECIMAL = Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=999_999_999, Emin=-999_999_999)
-_LARGEST_INT_DIGITS = 300
+_LONG_MIN, _LONG_MAX = Decimal(-(2**63)), Decimal(2**63 - 1)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -51,8 +57,9 @@ class DayTimeDuration:
 
     @property
     def millis(self) -> int:
-        """Whole milliseconds, rounded down like ``Duration.toMillis``."""
-        return self.nanos // 1_000_000
+        """Whole milliseconds, truncated toward zero like ``Duration.toMillis`` (Java 9+)."""
+        millis = abs(self.nanos) // 1_000_000
+        return -millis if self.nanos < 0 else millis
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -60,6 +67,16 @@ class YearMonthDuration:
     """A FEEL years-and-months duration, stored as total months."""
 
     months: int
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A FEEL range ``[a..b]``, ``(a..b)``, ``]a..b[``: two points of one type and whether each end is closed."""
+
+    start: Any
+    start_closed: bool
+    end: Any
+    end_closed: bool
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -96,6 +113,12 @@ _TYPE_NAMES: dict[type, str] = {
     dict: "context",
     DayTimeDuration: "days and time duration",
     YearMonthDuration: "years and months duration",
+    datetime.date: "date",
+    LocalTime: "time",
+    ZonedTime: "time",
+    LocalDateTime: "date and time",
+    ZonedDateTime: "date and time",
+    Range: "range",
     FeelFunction: "function",
 }
 
@@ -105,8 +128,9 @@ def from_python(value: Any) -> Any:
 
     ``int``/``float`` become ``Decimal`` (floats through their shortest repr, as Jackson's
     ``BigDecimal.valueOf(double)`` does); NaN and infinities become null, as in Camunda.
-    Mappings become contexts with string keys, other sequences lists; ``timedelta`` becomes a
-    duration. Anything else is passed on as its ``str()``.
+    Mappings become contexts with string keys (in the order Camunda's engine iterates them, see
+    :mod:`connector.feel.entry_order`), other sequences lists; ``timedelta`` becomes a duration.
+    Anything else is passed on as its ``str()``.
     """
     kind = type(value)
     if kind is str or kind is bool or value is None:
@@ -116,10 +140,18 @@ def from_python(value: Any) -> Any:
     if kind is int:
         return Decimal(value)
     if kind is dict:
-        return {str(key): from_python(item) for key, item in value.items()}
+        return _context(value)
     if kind is list:
         return [from_python(item) for item in value]
     return _from_other(value)
+
+
+def _context(value: Mapping[Any, Any]) -> dict[str, Any]:
+    # in the order Camunda's engine gives a job variable's context (Scala's hash maps)
+    context = {str(key): from_python(item) for key, item in value.items()}
+    if len(context) < 2:
+        return context
+    return {key: context[key] for key in variable_order(tuple(context))}
 
 
 def _from_other(value: Any) -> Any:
@@ -130,12 +162,12 @@ def _from_other(value: Any) -> Any:
     if isinstance(value, float):
         return Decimal(repr(float(value))) if math.isfinite(value) else None
     if isinstance(value, Mapping):
-        return {str(key): from_python(item) for key, item in value.items()}
+        return _context(value)
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)):
         return [from_python(item) for item in value]
     if isinstance(value, datetime.timedelta):
         return DayTimeDuration(_timedelta_nanos(value))
-    if isinstance(value, (DayTimeDuration, YearMonthDuration, FeelFunction)):
+    if type(value) in _TYPE_NAMES:  # already a FEEL value (a function's result, a temporal)
         return value
     return str(value)
 
@@ -147,9 +179,11 @@ def _timedelta_nanos(value: datetime.timedelta) -> int:
 def to_python(value: Any) -> Any:
     """Convert a FEEL value into a JSON-like Python value.
 
-    Numbers become ``int`` when integral, else ``float``; durations become ISO-8601 strings the
-    way Camunda's Jackson mapper writes ``java.time.Duration``/``Period`` (``PT30S``, ``PT24H``,
-    ``P1Y2M``); functions have no JSON form and become ``None``.
+    Numbers become ``int`` when whole and within a Java ``long``, else ``float`` (as Camunda's
+    ``JavaValueMapper`` makes them); durations and temporal values become
+    the strings Camunda's Jackson mapper writes for ``java.time`` values (``PT30S``, ``PT24H``,
+    ``P1Y2M``, ``2019-01-01T10:00:00+01:00``, ``10:30+02:00``; see :mod:`connector.feel.temporal_format`);
+    ranges and functions have no JSON form and become ``None`` (as in Camunda for ranges).
     """
     kind = type(value)
     if kind is str or kind is bool or value is None:
@@ -164,15 +198,14 @@ def to_python(value: Any) -> Any:
         return format_java_duration(value.nanos)
     if kind is YearMonthDuration:
         return format_java_period(value.months)
-    return None
+    return jackson_text(value)
 
 
 def _number_to_python(value: Decimal) -> int | float | None:
+    # Camunda's JavaValueMapper: a whole number that fits a long stays whole, anything else is a double
     if not value.is_finite():
         return None
-    if value.adjusted() >= _LARGEST_INT_DIGITS:  # e.g. 10 ** 100000: no JSON reader wants those digits
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if value == value.to_integral_value(context=DECIMAL):
+    if _LONG_MIN <= value <= _LONG_MAX and value == value.to_integral_value(context=DECIMAL):
         return int(value)
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None

@@ -114,3 +114,22 @@ class TestErrorExpressions:
         )
         assert (outcome.kind, outcome.retries) == ("fail", 0)
         assert outcome.variables["error"]["code"] == "INVALID_EXPRESSION"
+
+
+class TestCamundaDocumentedExpressions:
+    def test_job_error_with_a_temporal_literal_backoff(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
+    ) -> None:
+        # Camunda's documented error expression: jobError("...", {}, job.retries - 1, @"PT1M")
+        start_worker()
+        expression = (
+            '=if error != null then jobError("S3 failed: " + error.code, {}, job.retries - 1, @"PT1M") else null'
+        )
+        outcome = run_job(
+            gateway,
+            "s3-connector:download:1",
+            s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "expr/absent"}),
+            {"errorExpression": expression},
+        )
+        assert (outcome.kind, outcome.retries, outcome.retry_backoff_ms) == ("fail", 2, 60_000)
+        assert outcome.error_message == "S3 failed: NoSuchKey"

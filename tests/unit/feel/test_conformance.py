@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +13,9 @@ from connector.feel import FeelEngine
 from tests.unit.feel import cases_builtins as builtins
 from tests.unit.feel import cases_language as language
 from tests.unit.feel import cases_operators as operators
+from tests.unit.feel import cases_ranges as ranges
+from tests.unit.feel import cases_temporal as temporal
+from tests.unit.feel import cases_temporal_arithmetic as temporal_arithmetic
 from tests.unit.feel.cases_language import PARSE_ERROR
 
 TABLES: dict[str, list[tuple[str, dict[str, Any], Any]]] = {
@@ -30,17 +35,26 @@ TABLES: dict[str, list[tuple[str, dict[str, Any], Any]]] = {
     "context-boolean-functions": builtins.CONTEXT_AND_BOOLEAN,
     "conversion-functions": builtins.CONVERSION,
     "durations": builtins.DURATIONS,
+    "temporal-construction": temporal.CONSTRUCTION,
+    "temporal-literals": temporal.LITERALS,
+    "temporal-strings": temporal.STRINGS,
+    "temporal-functions": temporal.FUNCTIONS,
+    "temporal-properties": temporal.PROPERTIES,
+    "temporal-arithmetic": temporal_arithmetic.ARITHMETIC,
+    "ranges": ranges.RANGES,
 }
 CASES = [
     pytest.param(expression, variables, expected, id=f"{table}: {expression[:60]}")
     for table, cases in TABLES.items()
     for expression, variables, expected in cases
 ]
-ENGINE = FeelEngine()
+# feel-scala's temporal tests pin their clock to 2020-07-31T14:27:30 in Berlin
+NOW = datetime.datetime(2020, 7, 31, 14, 27, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+ENGINE = FeelEngine(clock=lambda: NOW)
 
 
 def test_the_suite_is_large_enough() -> None:
-    assert len(CASES) >= 300
+    assert len(CASES) >= 1000
 
 
 @pytest.mark.parametrize(("expression", "variables", "expected"), CASES)
