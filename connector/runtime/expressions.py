@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from connector.error_codes import INVALID_ERROR_EXPRESSION
-from connector.runtime.durations import DurationError, parse_duration_ms
+from connector.feel.durations import DurationError, parse_duration_ms
 from connector.runtime.outcome import BpmnError, ErrorDecision, IgnoreError, JobError
 
 __all__ = ["ExpressionEngine", "decision_from_value"]

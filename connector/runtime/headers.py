@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from connector.error_codes import INVALID_HEADER
-from connector.runtime.durations import DurationError, parse_duration_ms
+from connector.feel.durations import DurationError, parse_duration_ms
 
 __all__ = ["JobHeaders", "parse_headers"]
 
@@ -33,9 +33,9 @@ def _text(headers: Mapping[str, str], key: str) -> str | None:
 
 
 def _duration(headers: Mapping[str, str], key: str, example: str) -> int | None:
-    text = _text(headers, key)
-    if text is None:
+    if _text(headers, key) is None:
         return None
+    text = headers[key]  # as Camunda reads it: Duration.parse of the value as it is, spaces included
     try:
         millis = parse_duration_ms(text)
     except DurationError as exc:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from connector.actions.connection import blank_to_none, checked
-from connector.runtime.durations import DurationError, parse_duration_ms
+from connector.feel.durations import DurationError, parse_duration_ms
 from connector.s3.validation import bucket_name_problem, key_problem
 
 __all__ = [

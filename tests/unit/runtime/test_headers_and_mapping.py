@@ -35,6 +35,18 @@ class TestHeaders:
             parse_headers({key: value})
         assert key in info.value.message and info.value.retryable is False
 
+    @pytest.mark.parametrize(
+        ("value", "ms"), [("PT1.S", 1_000), ("pt0,5s", 500), ("-PT-1S", 1_000), ("P1DT1S", 86_401_000)]
+    )
+    def test_durations_are_read_as_javas_duration_parse_reads_them(self, value: str, ms: int) -> None:
+        assert parse_headers({"retryBackoff": value}).retry_backoff_ms == ms
+
+    @pytest.mark.parametrize("value", [" P1D", "PT5S ", "PT\uff11S", "P1W", "PT"])
+    def test_what_duration_parse_refuses_is_an_invalid_header(self, value: str) -> None:
+        with pytest.raises(InputError) as info:
+            parse_headers({"retryBackoff": value})
+        assert info.value.code == "INVALID_HEADER"
+
     def test_negative_backoff_refused(self) -> None:
         with pytest.raises(InputError, match="retryBackoff"):
             parse_headers({"retryBackoff": "-PT1S"})
