@@ -126,6 +126,8 @@ class FakeGateway(GatewayServicer):
         self._store = JobStore(on_change=self._pollers.wake_all, clock=self.clock)
         if isinstance(self.clock, ManualGatewayClock):
             self.clock.on_advance(self._pollers.wake_all)
+        self._faults: dict[str, list[tuple[grpc.StatusCode, str]]] = {}
+        self._faults_lock = threading.Lock()
         # Zeebe's gateway default (maxMessageSize 4 MiB), with room for the response's framing.
         self.max_message_bytes = 4 * 1024 * 1024 - 64 * 1024
         # Set by the server once bound, so Topology names the real port.
@@ -169,6 +171,21 @@ class FakeGateway(GatewayServicer):
         """Timeouts (ms) of the accepted UpdateJobTimeout requests for ``job_key``, in order."""
         return self._store.timeout_updates(job_key)
 
+    def answer_next(
+        self, rpc: str, code: grpc.StatusCode, message: str = "injected by the test", times: int = 1
+    ) -> None:
+        """Answer the next ``times`` calls of ``rpc`` (e.g. ``"CompleteJob"``) with ``code`` instead of
+        doing them, as a gateway that lost a job or is overloaded would."""
+        with self._faults_lock:
+            self._faults.setdefault(rpc, []).extend([(code, message)] * times)
+
+    async def _injected(self, rpc: str, context: ServicerContext) -> None:
+        with self._faults_lock:
+            queued = self._faults.get(rpc)
+            fault = queued.pop(0) if queued else None
+        if fault is not None:
+            await context.abort(*fault)
+
     def pending_polls(self, job_type: str | None = None) -> int:
         """ActivateJobs requests currently long-polling (for ``job_type``, or any type when None)."""
         return self._pollers.count(job_type)
@@ -178,6 +195,7 @@ class FakeGateway(GatewayServicer):
     async def ActivateJobs(
         self, request: pb.ActivateJobsRequest, context: ServicerContext
     ) -> AsyncIterator[pb.ActivateJobsResponse]:
+        await self._injected("ActivateJobs", context)
         if not request.type.strip():
             await context.abort(
                 grpc.StatusCode.INVALID_ARGUMENT, "Expected to activate jobs of a type, but it was blank"
@@ -227,6 +245,7 @@ class FakeGateway(GatewayServicer):
         yield pb.ActivatedJob()  # pragma: no cover - unreachable; makes this an async generator
 
     async def CompleteJob(self, request: pb.CompleteJobRequest, context: ServicerContext) -> pb.CompleteJobResponse:
+        await self._injected("CompleteJob", context)
         variables = await self._variables(request.variables, context)
         await self._apply(
             context, "COMPLETE", "complete", request.jobKey, lambda: self._store.complete(request.jobKey, variables)
@@ -234,6 +253,7 @@ class FakeGateway(GatewayServicer):
         return pb.CompleteJobResponse()
 
     async def FailJob(self, request: pb.FailJobRequest, context: ServicerContext) -> pb.FailJobResponse:
+        await self._injected("FailJob", context)
         variables = await self._variables(request.variables, context)
 
         def fail() -> None:
@@ -243,6 +263,7 @@ class FakeGateway(GatewayServicer):
         return pb.FailJobResponse()
 
     async def ThrowError(self, request: pb.ThrowErrorRequest, context: ServicerContext) -> pb.ThrowErrorResponse:
+        await self._injected("ThrowError", context)
         variables = await self._variables(request.variables, context)
 
         def throw() -> None:
@@ -254,6 +275,8 @@ class FakeGateway(GatewayServicer):
     async def UpdateJobTimeout(
         self, request: pb.UpdateJobTimeoutRequest, context: ServicerContext
     ) -> pb.UpdateJobTimeoutResponse:
+        await self._injected("UpdateJobTimeout", context)
+
         def update() -> None:
             self._store.update_timeout(request.jobKey, request.timeout)
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import grpc
 import pytest
 
 from testkit.gateway import GatewayServer
@@ -274,3 +275,28 @@ class TestLifecycle:
         assert 'connector_jobs_total{outcome="complete",task_type="s3-connector:delete:1"} 1.0' in text
         assert 'connector_jobs_total{outcome="fail",task_type="s3-connector:delete:1"} 1.0' in text
         assert worker.get("/health/live")[0] == 200
+
+
+class TestGatewayAnswers:
+    def test_complete_answered_not_found_is_dropped_and_the_worker_keeps_serving(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
+    ) -> None:
+        worker = start_worker()
+        gateway.gateway.answer_next("CompleteJob", grpc.StatusCode.NOT_FOUND, "Job was cancelled")
+        variables = s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "gone.txt", "document": "x"})
+        gone = gateway.gateway.create_job("s3-connector:upload:1", variables)
+        worker.wait_for_log(rf"Job {gone} is no longer active")
+        assert gateway.gateway.outcomes(gone) == []
+
+        after = run_job(gateway, "s3-connector:upload:1", variables)
+        assert after.kind == "complete"
+
+    def test_complete_answered_unavailable_is_reported_again_until_it_is_taken(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
+    ) -> None:
+        worker = start_worker()
+        gateway.gateway.answer_next("CompleteJob", grpc.StatusCode.UNAVAILABLE, "leader change", times=2)
+        variables = s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "retried.txt", "document": "x"})
+        outcome = run_job(gateway, "s3-connector:upload:1", variables)
+        assert outcome.kind == "complete"
+        assert worker.log().count(f"Reporting job {outcome.job_key} failed (UNAVAILABLE leader change)") == 2
