@@ -51,3 +51,14 @@ def s3() -> Iterator[S3Client]:
         client = ClientCache().get(spec)
         client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
         yield client
+
+
+def put_many(bucket: str, keys: list[str], body: bytes = b"") -> None:
+    """Create many objects in moto in-process at once, straight in its backend (a client's
+    PutObject costs about 10 ms each on a small machine; this about 0.2 ms)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    for key in keys:
+        backend.put_object(bucket, key, body)
