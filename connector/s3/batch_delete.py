@@ -47,6 +47,12 @@ class BatchDeleteResult:
     errors: tuple[FailedKey, ...]
 
 
+def _only_version(keys: Sequence[tuple[str, str | None]], key: str) -> str | None:
+    # Some stores (moto) leave the version out of an error; it is known if the key was asked once.
+    versions = [version for asked, version in keys if asked == key]
+    return versions[0] if len(versions) == 1 else None
+
+
 def delete_objects(client: S3Client, *, bucket: str, keys: Sequence[tuple[str, str | None]]) -> BatchDeleteResult:
     """Delete ``keys`` (``(key, version id or None)`` pairs, at most 1,000) in one request.
 
@@ -74,7 +80,12 @@ def delete_objects(client: S3Client, *, bucket: str, keys: Sequence[tuple[str, s
         for item in response.get("Deleted", [])
     ]
     errors = [
-        FailedKey(item["Key"], item.get("VersionId"), code_for(item.get("Code", "")), item.get("Message", ""))
+        FailedKey(
+            item["Key"],
+            item.get("VersionId") or _only_version(keys, item["Key"]),
+            code_for(item.get("Code", "")),
+            item.get("Message", ""),
+        )
         for item in response.get("Errors", [])
     ]
     return BatchDeleteResult(

@@ -72,9 +72,12 @@ def resume_after(token: str) -> str | None:
     if not token.startswith(_TOKEN_PREFIX):
         return None
     try:
-        return base64.urlsafe_b64decode(token[len(_TOKEN_PREFIX) :].encode("ascii")).decode("utf-8")
+        after = base64.b64decode(token[len(_TOKEN_PREFIX) :].encode("ascii"), altchars=b"-_", validate=True)
+        if after:
+            return after.decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
-        raise ValueError("is damaged: pass back the continuationToken of the previous page unchanged") from None
+        pass
+    raise ValueError("is damaged: pass back the continuationToken of the previous page unchanged")
 
 
 def list_page(

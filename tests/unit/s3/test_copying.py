@@ -41,7 +41,15 @@ def copy(s3: S3Client, target: str, config: MultipartConfig = SINGLE, **options:
     )
 
 
-def fail_on(s3: S3Client, operation: str, code: str = "InternalError", times: int = 1) -> list[int]:
+Hooks = Callable[[str, Callable[..., Any]], None]
+
+
+@pytest.fixture
+def s3(shared_s3: S3Client) -> S3Client:
+    return shared_s3
+
+
+def fail_on(hooks: Hooks, operation: str, code: str = "InternalError", times: int = 1) -> None:
     """Make the next ``times`` calls of ``operation`` fail with S3 error ``code``."""
     calls: list[int] = []
 
@@ -50,13 +58,12 @@ def fail_on(s3: S3Client, operation: str, code: str = "InternalError", times: in
         if len(calls) <= times:
             raise ClientError({"Error": {"Code": code, "Message": "injected"}}, operation)
 
-    s3.meta.events.register(f"before-call.s3.{operation}", hook)
-    return calls
+    hooks(f"before-call.s3.{operation}", hook)
 
 
-def count(s3: S3Client, operation: str) -> Callable[[], int]:
+def count(hooks: Hooks, operation: str) -> Callable[[], int]:
     calls: list[int] = []
-    s3.meta.events.register(f"before-call.s3.{operation}", lambda **_: calls.append(1))
+    hooks(f"before-call.s3.{operation}", lambda **_: calls.append(1))
     return lambda: len(calls)
 
 
@@ -141,10 +148,10 @@ class TestCopy:
 
 
 class TestCreateOnly:
-    def test_an_existing_target_is_precondition_failed_before_any_copy(self, s3: S3Client) -> None:
+    def test_an_existing_target_is_precondition_failed_before_any_copy(self, s3: S3Client, hooks: Hooks) -> None:
         put(s3, SOURCE.key)
         put(s3, "t", b"keep me")
-        copies = count(s3, "CopyObject")
+        copies = count(hooks, "CopyObject")
 
         with pytest.raises(ConnectorError) as raised:
             copy(s3, "t", create_only=True)
@@ -152,10 +159,10 @@ class TestCreateOnly:
         assert (raised.value.code, raised.value.retryable) == ("PreconditionFailed", False)
         assert body(s3, "t") == b"keep me" and copies() == 0
 
-    def test_a_new_target_is_written_conditionally(self, s3: S3Client) -> None:
+    def test_a_new_target_is_written_conditionally(self, s3: S3Client, hooks: Hooks) -> None:
         put(s3, SOURCE.key)
         sent: list[dict[str, Any]] = []
-        s3.meta.events.register("before-call.s3.CopyObject", lambda params, **_: sent.append(params["headers"]))
+        hooks("before-call.s3.CopyObject", lambda params, **_: sent.append(params["headers"]))
 
         copy(s3, "t", create_only=True)
 
@@ -163,9 +170,9 @@ class TestCreateOnly:
 
 
 class TestMultipartCopy:
-    def test_a_large_object_is_copied_part_by_part_with_its_metadata_and_tags(self, s3: S3Client) -> None:
+    def test_a_large_object_is_copied_part_by_part_with_its_metadata_and_tags(self, s3: S3Client, hooks: Hooks) -> None:
         put(s3, SOURCE.key, BIG, ContentType="application/pdf", Metadata={"case": "42"}, Tagging="team=finance")
-        parts = count(s3, "UploadPartCopy")
+        parts = count(hooks, "UploadPartCopy")
 
         outcome = copy(s3, "big-copy", PARTS)
 
@@ -180,9 +187,9 @@ class TestMultipartCopy:
     def test_parts_grow_to_stay_within_10000_parts(self) -> None:
         assert PARTS.part_size_for(100 * 1024**3) == 10_738_493  # ceil(100 GiB / 9,999)
 
-    def test_a_failed_part_aborts_the_upload_and_leaves_no_target(self, s3: S3Client) -> None:
+    def test_a_failed_part_aborts_the_upload_and_leaves_no_target(self, s3: S3Client, hooks: Hooks) -> None:
         put(s3, SOURCE.key, BIG)
-        fail_on(s3, "UploadPartCopy", "InternalError", times=5)
+        fail_on(hooks, "UploadPartCopy", "InternalError", times=5)
 
         with pytest.raises(ConnectorError) as raised:
             copy(s3, "big-copy", PARTS)
@@ -191,11 +198,11 @@ class TestMultipartCopy:
         assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
         assert head_object(s3, bucket=BUCKET, key="big-copy") is None
 
-    def test_every_part_is_pinned_to_the_source_etag(self, s3: S3Client) -> None:
+    def test_every_part_is_pinned_to_the_source_etag(self, s3: S3Client, hooks: Hooks) -> None:
         put(s3, SOURCE.key, BIG)
         etag = s3.head_object(Bucket=BUCKET, Key=SOURCE.key)["ETag"]
         pins: list[str] = []
-        s3.meta.events.register(
+        hooks(
             "before-call.s3.UploadPartCopy",
             lambda params, **_: pins.append(params["headers"]["x-amz-copy-source-if-match"]),
         )
@@ -222,10 +229,10 @@ class TestMove:
 
         assert outcome.source_deleted and body(s3, "done/big") == BIG
 
-    def test_a_move_whose_copy_fails_leaves_the_source(self, s3: S3Client) -> None:
+    def test_a_move_whose_copy_fails_leaves_the_source(self, s3: S3Client, hooks: Hooks) -> None:
         put(s3, SOURCE.key)
-        fail_on(s3, "CopyObject", "InternalError", times=5)
-        deletes = count(s3, "DeleteObject")
+        fail_on(hooks, "CopyObject", "InternalError", times=5)
+        deletes = count(hooks, "DeleteObject")
 
         with pytest.raises(ConnectorError) as raised:
             copy(s3, "done/report.pdf", delete_source=True)
@@ -233,7 +240,7 @@ class TestMove:
         assert (raised.value.code, raised.value.retryable) == ("InternalError", True)
         assert body(s3, SOURCE.key) == b"%PDF-1.7 report" and deletes() == 0
 
-    def test_a_copy_that_does_not_verify_keeps_the_source(self, s3: S3Client) -> None:
+    def test_a_copy_that_does_not_verify_keeps_the_source(self, s3: S3Client, hooks: Hooks) -> None:
         put(s3, SOURCE.key)
 
         def shrink(parsed: dict[str, Any], **_: Any) -> None:
@@ -242,27 +249,28 @@ class TestMove:
 
         def on_verify(params: dict[str, Any], **_: Any) -> None:
             if params["url_path"].endswith("/done/x"):
-                s3.meta.events.register("after-call.s3.HeadObject", shrink)
+                hooks("after-call.s3.HeadObject", shrink)
 
-        s3.meta.events.register("before-call.s3.CopyObject", on_verify)
+        hooks("before-call.s3.CopyObject", on_verify)
         with pytest.raises(ConnectorError) as raised:
             copy(s3, "done/x", delete_source=True)
 
         assert (raised.value.code, raised.value.retryable) == ("COPY_NOT_VERIFIED", True)
         assert "14 bytes, the source 15" in raised.value.message
-        s3.meta.events.unregister("after-call.s3.HeadObject", shrink)
         assert body(s3, SOURCE.key) == b"%PDF-1.7 report"
 
-    def test_a_source_that_cannot_be_deleted_fails_retryably_and_the_rerun_only_deletes(self, s3: S3Client) -> None:
+    def test_a_source_that_cannot_be_deleted_fails_retryably_and_the_rerun_only_deletes(
+        self, s3: S3Client, hooks: Hooks
+    ) -> None:
         put(s3, SOURCE.key)
-        fail_on(s3, "DeleteObject", "AccessDenied", times=1)
+        fail_on(hooks, "DeleteObject", "AccessDenied", times=1)
 
         with pytest.raises(ConnectorError) as raised:
             copy(s3, "done/report.pdf", delete_source=True, create_only=True)
 
         assert (raised.value.code, raised.value.retryable) == ("SOURCE_NOT_DELETED", True)
         assert raised.value.variables["cause"] == "AccessDenied"
-        copies = count(s3, "CopyObject")
+        copies = count(hooks, "CopyObject")
         outcome = copy(s3, "done/report.pdf", delete_source=True, create_only=True)
         assert (copies(), outcome.source_deleted) == (0, True)
         assert head_object(s3, bucket=BUCKET, key=SOURCE.key) is None

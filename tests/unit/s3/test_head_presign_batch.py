@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
+@pytest.fixture
+def s3(shared_s3: S3Client) -> S3Client:
+    return shared_s3
+
+
 class TestHead:
     def test_a_present_object(self, s3: S3Client) -> None:
         s3.put_object(Bucket=BUCKET, Key="a b.txt", Body=b"12345", ContentType="text/plain", Metadata={"k": "v"})
@@ -122,7 +127,7 @@ class TestBatchDelete:
         assert by_version[True].delete_marker is False
         assert by_version[False].delete_marker is True and by_version[False].version_id
 
-    def test_refusals_per_key_keep_s3s_codes(self, s3: S3Client) -> None:
+    def test_refusals_per_key_keep_s3s_codes(self, s3: S3Client, hooks: Any) -> None:
         s3.put_object(Bucket=BUCKET, Key="ok", Body=b"x")
 
         def refuse(parsed: dict[str, Any], **_: Any) -> None:
@@ -133,7 +138,7 @@ class TestBatchDelete:
                 {"Key": "odd", "Code": "SomethingNew", "Message": "?"},
             ]
 
-        s3.meta.events.register("after-call.s3.DeleteObjects", refuse)
+        hooks("after-call.s3.DeleteObjects", refuse)
         result = delete_objects(s3, bucket=BUCKET, keys=[("odd", None), ("busy", None), ("ok", None), ("locked", None)])
 
         assert [d.key for d in result.deleted] == ["ok"]
