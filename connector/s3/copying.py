@@ -5,10 +5,11 @@ Every request reads the source pinned to the ETag its HeadObject reported
 ``PreconditionFailed`` instead of producing a mix of two versions. A multipart copy is
 aborted the moment anything fails after it was created, so no invisible parts are left.
 
-Metadata: ``COPY`` keeps the source's user metadata, content headers and tags (a multipart
-copy carries them over itself: CreateMultipartUpload starts empty); ``REPLACE`` sets the
-given user metadata (and content type), keeping the source's other content headers.
-Encryption and storage class are what the options say, else the target bucket's defaults.
+Metadata: ``COPY`` keeps the source's user metadata and content headers (a multipart copy
+carries them over itself: CreateMultipartUpload starts empty); ``REPLACE`` sets the given user
+metadata (and content type), keeping the source's other content headers. Tags are kept either
+way, as CopyObject keeps them. Encryption and storage class are what the options say, else the
+target bucket's defaults (S3 does not carry a storage class over).
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ def _copy_multipart(
     config: MultipartConfig,
 ) -> CopiedObject:
     create: dict[str, Any] = {**options.content_args(source_head), **options.target_args()}
-    if options.metadata_directive == "COPY" and source_head.tag_count:
+    # CopyObject keeps the tags whatever the metadata directive (TaggingDirective COPY): so here.
+    if source_head.tag_count:
         create["Tagging"] = _source_tags(client, source)
     with s3_errors("CreateMultipartUpload", target.bucket, target.key):
         upload_id = client.create_multipart_upload(Bucket=target.bucket, Key=target.key, **create)["UploadId"]

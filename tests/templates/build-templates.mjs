@@ -993,12 +993,13 @@ function copy() {
       value: 'COPY',
       group: 'copyOptions',
       choices: [
-        { name: "Copy the source's metadata and tags", value: 'COPY' },
+        { name: "Copy the source's metadata", value: 'COPY' },
         { name: 'Replace the metadata', value: 'REPLACE' }
       ],
       tooltip:
-        "COPY keeps the source's user metadata, content type and other content headers, and tags. " +
-        'REPLACE sets the user metadata (and content type) given below and keeps the other content headers.'
+        "COPY keeps the source's user metadata, content type and other content headers. REPLACE sets " +
+        'the user metadata (and content type) given below and keeps the other content headers. Tags ' +
+        'are kept either way; the storage class is the one chosen below, else the bucket\'s default.'
     }),
     input('action.metadata', {
       label: 'User metadata',

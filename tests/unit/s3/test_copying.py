@@ -184,6 +184,16 @@ class TestMultipartCopy:
         # A multipart copy's ETag is not the source's; the response says what S3 answered.
         assert outcome.target.etag != outcome.source.etag and outcome.target.etag.endswith("-2")
 
+    def test_replaced_metadata_keeps_the_tags_as_copy_object_does(self, s3: S3Client) -> None:
+        put(s3, SOURCE.key, BIG, Metadata={"case": "42"}, Tagging="team=finance")
+
+        copy(s3, "big-copy", PARTS, metadata_directive="REPLACE", metadata={"state": "done"})
+        copy(s3, "small-copy", SINGLE, metadata_directive="REPLACE", metadata={"state": "done"})
+
+        for key in ("big-copy", "small-copy"):
+            assert s3.head_object(Bucket=BUCKET, Key=key)["Metadata"] == {"state": "done"}
+            assert s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == [{"Key": "team", "Value": "finance"}]
+
     def test_parts_grow_to_stay_within_10000_parts(self) -> None:
         assert PARTS.part_size_for(100 * 1024**3) == 10_738_493  # ceil(100 GiB / 9,999)
 
