@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 from connector.errors import ConnectorError
-from connector.s3 import ClientCache, ClientSpec
+from connector.s3 import ClientCache
 from connector.s3.batch_delete import delete_objects
 from connector.s3.copying import CopyOptions, ObjectRef
 from connector.s3.head import head_object
@@ -24,6 +22,7 @@ from connector.s3.moves import copy_or_move
 from connector.s3.presign import presign
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig
 from testkit.s3servers import S3Server
+from tests.integration.conftest import connector_spec
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -41,36 +40,14 @@ BIG = bytes(range(256)) * (MIN_PART_SIZE_BYTES // 256) + b"tail" * 1000  # two p
 
 
 @pytest.fixture(scope="module", autouse=True)
-def no_aws_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No AWS set-up and no proxies: only the spec configures clients."""
-    empty: Path = tmp_path_factory.mktemp("aws")
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-            env.delenv(name, raising=False)
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-            env.delenv(name, raising=False)
-        env.setenv("NO_PROXY", "127.0.0.1")
-        env.setenv("AWS_CONFIG_FILE", str(empty / "config"))
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
-        env.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        yield
+def _no_aws_setup(no_aws_setup: None) -> None:
+    """Only the spec configures clients here (see ``conftest.no_aws_setup``)."""
 
 
 @pytest.fixture(scope="module")
 def s3(s3_server: S3Server) -> S3Client:
     """A connector client as a job on a custom endpoint gets it (checksums when required)."""
-    spec = ClientSpec(
-        access_key_id=s3_server.access_key_id,
-        secret_access_key=s3_server.secret_access_key,
-        region=s3_server.region,
-        endpoint_url=s3_server.endpoint_url,
-        path_style=True,
-        connect_timeout_s=2,
-        read_timeout_s=20,
-        max_attempts=1,
-        checksum_when_required=True,
-    )
-    return ClientCache().get(spec)
+    return ClientCache().get(connector_spec(s3_server, read_timeout_s=20, max_attempts=1, checksum_when_required=True))
 
 
 @pytest.fixture

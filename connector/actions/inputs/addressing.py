@@ -10,39 +10,39 @@ prefix for the file name, as ``aws s3 cp`` does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 
 from connector.actions.binding import field_error
 from connector.actions.connection import blank_to_none, checked
-from connector.s3.key_templates import KeyTemplateError, parse_key_template, time_zone
+from connector.s3.key_templates import parse_key_template, time_zone
 from connector.s3.uris import S3Uri, parse_s3_uri
 from connector.s3.validation import bucket_name_problem, key_problem
 
-__all__ = ["KeyTemplateText", "TimeZoneName", "Uri", "from_uri", "uri_of"]
+__all__ = ["KeyTemplateText", "TimeZoneName", "Uri", "from_uri", "raising", "uri_of"]
 
 
-def _template_problem(text: str) -> str | None:
-    try:
-        parse_key_template(text)
-    except KeyTemplateError as exc:
-        return str(exc)
-    return None
+def raising(parse: Callable[[str], object]) -> Callable[[str], str | None]:
+    """A ``value -> problem | None`` check (for ``checked``) from a parser that raises
+    ``ValueError`` with the problem."""
 
+    def problem(text: str) -> str | None:
+        try:
+            parse(text)
+        except ValueError as exc:  # KeyTemplateError too
+            return str(exc)
+        return None
 
-def _zone_problem(name: str) -> str | None:
-    try:
-        time_zone(name)
-    except KeyTemplateError as exc:
-        return str(exc)
-    return None
+    return problem
 
 
 Uri = Annotated[str | None, BeforeValidator(blank_to_none)]
-KeyTemplateText = Annotated[str | None, BeforeValidator(blank_to_none), AfterValidator(checked(_template_problem))]
-TimeZoneName = Annotated[str | None, BeforeValidator(blank_to_none), AfterValidator(checked(_zone_problem))]
+KeyTemplateText = Annotated[
+    str | None, BeforeValidator(blank_to_none), AfterValidator(checked(raising(parse_key_template)))
+]
+TimeZoneName = Annotated[str | None, BeforeValidator(blank_to_none), AfterValidator(checked(raising(time_zone)))]
 
 
 def uri_of(field: str, text: str) -> S3Uri:

@@ -14,7 +14,16 @@ from pydantic import BeforeValidator, model_validator
 from connector.actions.binding import field_error
 from connector.actions.connection import Input, S3Job, blank_to_none
 from connector.actions.inputs.addressing import KeyTemplateText, TimeZoneName, Uri, from_uri, uri_of
-from connector.actions.inputs.common import BucketName, ObjectKey, ShortText, StorageClass, UserMetadata, VersionId
+from connector.actions.inputs.common import (
+    KMS_ENCRYPTIONS,
+    BucketName,
+    Encryption,
+    ObjectKey,
+    OptionalStorageClass,
+    ShortText,
+    UserMetadata,
+    VersionId,
+)
 
 __all__ = ["CopyAction", "CopyJob", "CopySourceInput", "CopyTargetInput"]
 
@@ -49,10 +58,8 @@ class CopyAction(Input):
     metadataDirective: Literal["COPY", "REPLACE"] = "COPY"
     metadata: UserMetadata = None
     contentType: ShortText = None
-    storageClass: Annotated[StorageClass | None, BeforeValidator(blank_to_none)] = None
-    serverSideEncryption: Annotated[
-        Literal["AES256", "aws:kms", "aws:kms:dsse"] | None, BeforeValidator(blank_to_none)
-    ] = None
+    storageClass: OptionalStorageClass = None
+    serverSideEncryption: Encryption = None
     kmsKeyId: ShortText = None
     createOnly: bool = False
     deleteSource: bool = False
@@ -80,7 +87,7 @@ class CopyAction(Input):
             raise field_error("timeZone", "applies only to target.keyTemplate")
         if self.metadataDirective == "COPY" and (self.metadata or self.contentType):
             raise field_error("metadataDirective", "must be REPLACE to set metadata or contentType")
-        if self.kmsKeyId and self.serverSideEncryption not in ("aws:kms", "aws:kms:dsse"):
+        if self.kmsKeyId and self.serverSideEncryption not in KMS_ENCRYPTIONS:
             raise field_error("kmsKeyId", "needs serverSideEncryption 'aws:kms' or 'aws:kms:dsse'")
         return self
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from connector.actions.connection import Input, S3Job, blank_to_none, checked
-from connector.actions.inputs.addressing import Uri, from_uri
+from connector.actions.inputs.addressing import Uri, from_uri, raising
 from connector.actions.inputs.common import BucketName
 from connector.s3.listing import resume_after
 
@@ -19,14 +19,6 @@ _MAX_KEY_BYTES = 1024
 def _key_part_problem(text: str) -> str | None:
     if len(text.encode("utf-8", "surrogatepass")) > _MAX_KEY_BYTES:
         return f"must be at most {_MAX_KEY_BYTES} bytes in UTF-8, as keys are"
-    return None
-
-
-def _token_problem(token: str) -> str | None:
-    try:
-        resume_after(token)
-    except ValueError as exc:
-        return str(exc)
     return None
 
 
@@ -48,7 +40,7 @@ class ListAction(Input):
     startAfter: Annotated[KeyPart | None, BeforeValidator(blank_to_none)] = None
     maxKeys: Annotated[int, Field(ge=1, le=1000)] = 1000
     continuationToken: Annotated[
-        Annotated[str, Field(max_length=4096), AfterValidator(checked(_token_problem))] | None,
+        Annotated[str, Field(max_length=4096), AfterValidator(checked(raising(resume_after)))] | None,
         BeforeValidator(blank_to_none),
     ] = None
 
