@@ -15,7 +15,7 @@ from connector.actions.services import S3Services
 from connector.errors import invalid
 from connector.runtime.pipeline import HandlerContext
 from connector.s3.copying import CopyOptions, ObjectRef
-from connector.s3.moves import copy_or_move
+from connector.s3.moves import CopyOutcome, copy_or_move
 from connector.s3.uris import s3_uri
 
 __all__ = ["copy"]
@@ -47,6 +47,10 @@ async def copy(job: CopyJob, services: S3Services, ctx: HandlerContext) -> dict[
         config=services.copy_multipart,
         delete_source=action.deleteSource,
     )
+    return _response(source, target, outcome, connected.link(target.bucket, target.key))
+
+
+def _response(source: ObjectRef, target: ObjectRef, outcome: CopyOutcome, link: str) -> dict[str, Any]:
     return {
         "source": {
             "bucket": source.bucket,
@@ -61,7 +65,7 @@ async def copy(job: CopyJob, services: S3Services, ctx: HandlerContext) -> dict[
             "versionId": outcome.target.version_id,
             "eTag": outcome.target.etag,
             "size": outcome.target.size,
-            "link": connected.link(target.bucket, target.key),
+            "link": link,
         },
         "sourceDeleted": outcome.source_deleted,
     }

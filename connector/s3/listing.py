@@ -106,6 +106,12 @@ def list_page(
     args.update({name: value for name, value in optional.items() if value})
     with s3_errors("ListObjectsV2", bucket, prefix or None):
         response = client.list_objects_v2(**args)
+    truncated = bool(response.get("IsTruncated"))
+    return ListPage(_entries(response, after), truncated, response.get("NextContinuationToken") if truncated else None)
+
+
+def _entries(response: Any, after: str | None) -> tuple[ListedObject | Folder, ...]:
+    """Objects and folders of an answer merged in key order (UTF-8 bytes, as S3 sorts)."""
     objects = [
         ListedObject(
             key=item["Key"],
@@ -123,6 +129,4 @@ def list_page(
         if after is None or item["Prefix"].encode("utf-8") > after.encode("utf-8")
     ]
     merged: list[ListedObject | Folder] = [*objects, *folders]
-    entries = sorted(merged, key=lambda entry: entry_name(entry).encode("utf-8"))
-    truncated = bool(response.get("IsTruncated"))
-    return ListPage(tuple(entries), truncated, response.get("NextContinuationToken") if truncated else None)
+    return tuple(sorted(merged, key=lambda entry: entry_name(entry).encode("utf-8")))
