@@ -54,8 +54,8 @@ def _with_uri(action: Action[J]) -> Action[J]:
         response = await action(job, services, ctx)
         if "key" not in response:  # many keys: each entry names its own
             return response
-        bucket, key, rest = response["bucket"], response["key"], response
-        return {"bucket": bucket, "key": key, "uri": s3_uri(bucket, key), **rest}
+        bucket, key = response["bucket"], response["key"]
+        return {"bucket": bucket, "key": key, "uri": s3_uri(bucket, key), **response}
 
     return run
 
