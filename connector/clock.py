@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-__all__ = ["SYSTEM_CLOCK", "Clock"]
+__all__ = ["SYSTEM_CLOCK", "Clock", "iso_utc"]
 
 
 def _utc_now() -> datetime:
@@ -42,3 +42,8 @@ class Clock:
 
 
 SYSTEM_CLOCK = Clock()
+
+
+def iso_utc(moment: datetime) -> str:
+    """``2026-12-01T20:15:00Z``: an aware moment in UTC, to the second, as responses show it."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -58,6 +58,12 @@ CONTENT_TOO_LARGE = _permanent(
 )
 CONTENT_NOT_TEXT = _permanent("CONTENT_NOT_TEXT", "the object is not valid text in the chosen charset")
 INVALID_JSON = _transient("INVALID_JSON", "JSON was asked for but the object is not JSON (it may be rewritten)")
+COPY_NOT_VERIFIED = _transient(
+    "COPY_NOT_VERIFIED", "move: the copy's size or checksum differs from the source's; the source was kept"
+)
+SOURCE_NOT_DELETED = _transient(
+    "SOURCE_NOT_DELETED", "move: the copy is verified but the source could not be deleted; a retry only deletes"
+)
 # --- Camunda's document store and external URLs
 DOCUMENT_STORE_NOT_CONFIGURED = _permanent(
     "DOCUMENT_STORE_NOT_CONFIGURED", "the job needs documents but CAMUNDA_REST_ADDRESS is unset"

@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 # the build's progress is shown and a missing Go fails here, with the script's own message.
 ./scripts/provide-minio.sh >/dev/null
 ./scripts/provide-toxiproxy.sh >/dev/null
-# The S3 truth suite and the S3 integration tests run on MinIO, and on moto and s3rver beside
-# it, so each difference between them is a named, proven strict xfail (see tests/conftest.py).
+# The S3 truth suite and the S3 integration tests (the connector's S3 layer and its further
+# actions) run on MinIO, and on moto and s3rver beside it, so each difference between them is
+# a named, proven strict xfail (see tests/conftest.py).
 # pytest exits 5 when it collected no tests; that is a failure here, never hidden.
 exec .venv/bin/pytest -q -p no:cacheprovider --interop --s3-servers=minio,moto,s3rver \
-    tests/interop tests/integration/test_s3_over_http.py "$@"
+    tests/interop tests/integration/test_s3_over_http.py tests/integration/test_further_actions_over_http.py "$@"

@@ -11,9 +11,17 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from connector.actions.binding import bind
+from connector.actions.copy import copy
 from connector.actions.delete import delete
+from connector.actions.delete_many import own_delete
 from connector.actions.download import download
-from connector.actions.inputs import CamundaJob, DeleteJob, DownloadJob, UploadJob
+from connector.actions.inputs import CamundaJob, DownloadJob, UploadJob
+from connector.actions.inputs.addressed import OwnDeleteJob, OwnDownloadJob, OwnUploadJob
+from connector.actions.inputs.copying import CopyJob
+from connector.actions.inputs.inspecting import HeadJob, PresignJob
+from connector.actions.inputs.listing import ListJob
+from connector.actions.inspect import head, presign_object
+from connector.actions.listing import list_objects
 from connector.actions.policy import S3Policy
 from connector.actions.services import S3Services
 from connector.actions.upload import upload
@@ -24,6 +32,7 @@ from connector.documents.store import DocumentStore
 from connector.runtime.pipeline import Handler, HandlerContext
 from connector.s3.client import ClientCache
 from connector.s3.uploads import MultipartConfig
+from connector.s3.uris import s3_uri
 
 __all__ = ["S3Actions"]
 
@@ -38,6 +47,19 @@ def _bound(model: Any, action: Action[Any], services: S3Services) -> Handler:
     return handle
 
 
+def _with_uri(action: Action[J]) -> Action[J]:
+    """Our task types answer with the object's ``uri`` too (Camunda's type stays as it is)."""
+
+    async def run(job: J, services: S3Services, ctx: HandlerContext) -> dict[str, Any]:
+        response = await action(job, services, ctx)
+        if "key" not in response:  # many keys: each entry names its own
+            return response
+        bucket, key = response["bucket"], response["key"]
+        return {"bucket": bucket, "key": key, "uri": s3_uri(bucket, key), **response}
+
+    return run
+
+
 async def _camunda(job: Any, services: S3Services, ctx: HandlerContext) -> dict[str, Any]:
     if isinstance(job, UploadJob):
         return await upload(job, services, ctx)
@@ -50,7 +72,8 @@ class S3Actions:
     """The handlers of every S3 task type; one instance per worker, sharing the client cache.
 
     Attributes:
-        camunda, upload, download, delete: the ``Handler`` of each task type.
+        camunda, upload, download, delete, list, copy, presign, head: the ``Handler`` of each
+            task type.
     """
 
     def __init__(
@@ -67,8 +90,23 @@ class S3Actions:
         multipart = MultipartConfig(
             threshold_bytes=policy.multipart_threshold_bytes, part_size_bytes=policy.multipart_part_size_bytes
         )
-        self.services = S3Services(policy=policy, clients=clients, sources=sources, store=store, multipart=multipart)
-        self.camunda = _bound(CamundaJob, _camunda, self.services)
-        self.upload = _bound(UploadJob, upload, self.services)
-        self.download = _bound(DownloadJob, download, self.services)
-        self.delete = _bound(DeleteJob, delete, self.services)
+        copy_multipart = MultipartConfig(
+            threshold_bytes=policy.copy_multipart_threshold_bytes, part_size_bytes=policy.multipart_part_size_bytes
+        )
+        self.services = S3Services(
+            policy=policy,
+            clients=clients,
+            sources=sources,
+            store=store,
+            multipart=multipart,
+            copy_multipart=copy_multipart,
+        )
+        services = self.services
+        self.camunda = _bound(CamundaJob, _camunda, services)
+        self.upload = _bound(OwnUploadJob, _with_uri(upload), services)
+        self.download = _bound(OwnDownloadJob, _with_uri(download), services)
+        self.delete = _bound(OwnDeleteJob, _with_uri(own_delete), services)
+        self.list = _bound(ListJob, list_objects, services)
+        self.copy = _bound(CopyJob, copy, services)
+        self.presign = _bound(PresignJob, presign_object, services)
+        self.head = _bound(HeadJob, head, services)

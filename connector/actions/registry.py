@@ -41,6 +41,7 @@ def s3_policy(settings: WorkerSettings) -> S3Policy:
         sts_endpoint=settings.sts_endpoint,
         multipart_threshold_bytes=settings.multipart_threshold_bytes,
         multipart_part_size_bytes=settings.multipart_part_size_bytes,
+        copy_multipart_threshold_bytes=settings.copy_multipart_threshold_bytes,
         external_max_bytes=settings.external_max_bytes,
         allowed_buckets=settings.allowed_bucket_list,
     )
@@ -77,5 +78,9 @@ def build_task_specs(settings: WorkerSettings, actions: S3Actions | None = None)
         TaskSpec(settings.task_type_upload, _COMMON, actions.upload),
         TaskSpec(settings.task_type_download, (*_COMMON, "documentReturnFormat"), actions.download),
         TaskSpec(settings.task_type_delete, _COMMON, actions.delete),
+        TaskSpec(settings.task_type_list, _COMMON, actions.list),
+        TaskSpec(settings.task_type_copy, _COMMON, actions.copy),
+        TaskSpec(settings.task_type_presign, _COMMON, actions.presign),
+        TaskSpec(settings.task_type_head, _COMMON, actions.head),
     ]
     return [spec for spec in specs if spec.task_type]

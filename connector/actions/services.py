@@ -3,7 +3,7 @@ and store, the multipart settings; and the one way a handler gets its client."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from connector.actions.clients import client_spec
@@ -50,6 +50,8 @@ class S3Services:
     sources: DocumentSources
     store: DocumentStore | None
     multipart: MultipartConfig
+    # Copies: above this threshold part by part (UploadPartCopy), in parts of the upload size.
+    copy_multipart: MultipartConfig = field(default_factory=lambda: MultipartConfig(threshold_bytes=5 * 1024**3))
 
     async def connect(self, job: S3Job, bucket: str, ctx: HandlerContext) -> Connected:
         """The cached client for the job's credentials, region and endpoint, under the policy.

@@ -12,9 +12,9 @@ from datetime import timedelta
 from typing import Any
 
 from connector.actions.inputs import UploadAction, UploadJob
+from connector.actions.keys import upload_key
 from connector.actions.services import Connected, S3Services
 from connector.documents.sources import UploadSource
-from connector.errors import invalid
 from connector.runtime.pipeline import HandlerContext
 from connector.s3.content import guess_content_type
 from connector.s3.transfer import presigned_get_url
@@ -27,16 +27,15 @@ async def upload(job: UploadJob, services: S3Services, ctx: HandlerContext) -> d
     """Upload the job's document and return the upload response.
 
     Raises:
-        InputError: no key and a document without a file name; refused bucket/endpoint/URL.
+        InputError: no key and a document without a file name, a key template that cannot
+            expand; refused bucket/endpoint/URL.
         ConnectorError: S3, document store or URL failures (mapped, with their retryability).
     """
     action = job.action
     connected = await services.connect(job, action.bucket, ctx)
     base64_encoded = action.contentEncoding == "base64"
     async with services.sources.open(action.document, base64_encoded=base64_encoded) as source:
-        key = action.key or source.file_name
-        if not key:
-            raise invalid("action.key", "required when the document has no file name")
+        key = upload_key(action, source.file_name, ctx)
         hooks = UploadHooks(
             on_bytes=lambda n: ctx.observer.on_bytes("upload", n),
             content_type_from_head=lambda head: _content_type(source, key, head),

@@ -34,7 +34,7 @@ from connector.error_codes import (
 )
 from connector.errors import ConnectorError, ErrorCode
 
-__all__ = ["map_s3_error", "s3_errors"]
+__all__ = ["code_for", "map_s3_error", "s3_errors"]
 
 # S3 messages are short; a cap keeps a misbehaving S3-compatible store from flooding the
 # job's error message (Zeebe limits it, and the runtime truncates at 6000 characters anyway).
@@ -68,6 +68,8 @@ _BARE_STATUS_ALIASES: dict[tuple[str, str], tuple[str, str]] = {
     ("GetObject", "403"): ("AccessDenied", "Access Denied"),
     ("HeadBucket", "403"): ("AccessDenied", "Access Denied"),
     ("HeadObject", "301"): ("PermanentRedirect", "The bucket is in another region."),
+    ("HeadObject", "405"): ("MethodNotAllowed", "The version is a delete marker."),
+    ("HeadObject", "412"): ("PreconditionFailed", "At least one of the preconditions did not hold."),
     ("HeadBucket", "301"): ("PermanentRedirect", "The bucket is in another region."),
 }
 
@@ -136,6 +138,12 @@ def _client_error_code(exc: bce.ClientError, operation: str, variables: dict[str
         variables["bucketRegion"] = str(bucket_region)
         detail += f". The bucket is in region '{bucket_region}': set configuration.region to it"
     return entry, detail
+
+
+def code_for(s3_code: str) -> ErrorCode:
+    """The table's row for a code S3 reported without an HTTP status of its own (e.g. per key
+    in a DeleteObjects answer); a code the table does not know is retryable."""
+    return _code_of(s3_code, None)
 
 
 def _code_of(s3_code: str, status: object) -> ErrorCode:

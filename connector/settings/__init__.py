@@ -41,6 +41,10 @@ class WorkerSettings(BaseSettings, GatewaySettings, S3Settings, DocumentSettings
     task_type_upload: str = "s3-connector:upload:1"
     task_type_download: str = "s3-connector:download:1"
     task_type_delete: str = "s3-connector:delete:1"
+    task_type_list: str = "s3-connector:list:1"
+    task_type_copy: str = "s3-connector:copy:1"
+    task_type_presign: str = "s3-connector:presign:1"
+    task_type_head: str = "s3-connector:head:1"
 
     # --- Worker loop
     worker_name: str = Field(default_factory=_default_worker_name)
@@ -66,7 +70,16 @@ class WorkerSettings(BaseSettings, GatewaySettings, S3Settings, DocumentSettings
     )
     secrets_dir: Path | None = None
 
-    @field_validator("task_type_camunda", "task_type_upload", "task_type_download", "task_type_delete")
+    @field_validator(
+        "task_type_camunda",
+        "task_type_upload",
+        "task_type_download",
+        "task_type_delete",
+        "task_type_list",
+        "task_type_copy",
+        "task_type_presign",
+        "task_type_head",
+    )
     @classmethod
     def _task_type_trimmed(cls, value: str) -> str:
         # An empty name switches that task type off (e.g. serve only io.camunda:aws-s3:1).
@@ -82,7 +95,16 @@ class WorkerSettings(BaseSettings, GatewaySettings, S3Settings, DocumentSettings
 
     @property
     def served_task_types(self) -> tuple[str, ...]:
-        names = (self.task_type_camunda, self.task_type_upload, self.task_type_download, self.task_type_delete)
+        names = (
+            self.task_type_camunda,
+            self.task_type_upload,
+            self.task_type_download,
+            self.task_type_delete,
+            self.task_type_list,
+            self.task_type_copy,
+            self.task_type_presign,
+            self.task_type_head,
+        )
         return tuple(name for name in names if name)
 
     @property

@@ -40,6 +40,8 @@ class S3Settings(BaseModel):
     )
     multipart_threshold_bytes: int = Field(8 * 1024 * 1024, ge=1)
     multipart_part_size_bytes: int = Field(8 * 1024 * 1024, ge=5 * 1024 * 1024, le=5 * 1024**3)
+    # CopyObject's own limit is 5 GiB: a larger threshold would send copies S3 refuses.
+    copy_multipart_threshold_bytes: int = Field(5 * 1024**3, ge=1, le=5 * 1024**3)
     client_cache_size: int = Field(64, ge=1)
 
     @property

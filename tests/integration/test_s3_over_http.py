@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -23,6 +21,7 @@ from connector.s3 import (
     put_object,
 )
 from testkit.s3servers import S3Server
+from tests.integration.conftest import connector_spec
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -39,19 +38,8 @@ TRICKY_KEYS = [
 
 
 @pytest.fixture(scope="module", autouse=True)
-def no_aws_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """An environment with no AWS set-up and no proxies, so only the spec configures clients."""
-    empty: Path = tmp_path_factory.mktemp("aws")
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-            env.delenv(name, raising=False)
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-            env.delenv(name, raising=False)
-        env.setenv("NO_PROXY", "127.0.0.1")
-        env.setenv("AWS_CONFIG_FILE", str(empty / "config"))
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
-        env.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        yield
+def _no_aws_setup(no_aws_setup: None) -> None:
+    """Only the spec configures clients here (see ``conftest.no_aws_setup``)."""
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +54,7 @@ def endpoint_url(s3_server: S3Server) -> str:
 
 @pytest.fixture(scope="module")
 def spec(s3_server: S3Server) -> ClientSpec:
-    return ClientSpec(
-        access_key_id=s3_server.access_key_id,
-        secret_access_key=s3_server.secret_access_key,
-        region=s3_server.region,
-        endpoint_url=s3_server.endpoint_url,
-        path_style=True,
-        connect_timeout_s=2,
-        read_timeout_s=10,
-    )
+    return connector_spec(s3_server)
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,13 @@ const CREDENTIALS = {
   'action.bucket': 'my-bucket'
 };
 
-const definitions = (id, body, shapes) => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Definitions_${id}" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.7.0">
+// `xsi` only where a diagram has typed elements (condition expressions), so the others stay as they are.
+const XSI = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+// The credentials and region alone, for templates whose bucket is given otherwise.
+const { 'action.bucket': _bucket, ...SIGNING } = CREDENTIALS;
+
+const definitions = (id, body, shapes, namespaces = '') => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0"${namespaces} id="Definitions_${id}" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.7.0">
 ${body}
   <bpmndi:BPMNDiagram id="BPMNDiagram_1">
     <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="${id}">
@@ -50,6 +55,11 @@ const edge = (element, points) =>
   `      <bpmndi:BPMNEdge id="${element}_di" bpmnElement="${element}">
 ${points.map(([x, y]) => `        <di:waypoint x="${x}" y="${y}" />`).join('\n')}
       </bpmndi:BPMNEdge>`;
+
+const gateway = (element, x, y, labelX = x - 17) => shape(element, x, y, 50, 50, `
+        <bpmndi:BPMNLabel>
+          <dc:Bounds x="${labelX}" y="${y - 20}" width="84" height="14" />
+        </bpmndi:BPMNLabel>`).replace('bpmnElement="' + element + '">', 'bpmnElement="' + element + '" isMarkerVisible="true">');
 
 const EXAMPLES = {
   'upload.bpmn': {
@@ -109,6 +119,87 @@ const EXAMPLES = {
           'action.inlineFileName': 'summary.json',
           'action.inlineContentType': 'application/json',
           resultVariable: 'summaryUpload'
+        }
+      }
+    ]
+  },
+  'archive-folder.bpmn': {
+    diagram: definitions('archive-folder', `  <bpmn:process id="archive-folder" name="Archive every file of a folder" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1" name="Archiving due">
+      <bpmn:outgoing>Flow_1</bpmn:outgoing>
+    </bpmn:startEvent>
+    <bpmn:exclusiveGateway id="NextPage">
+      <bpmn:incoming>Flow_1</bpmn:incoming>
+      <bpmn:incoming>Flow_5</bpmn:incoming>
+      <bpmn:outgoing>Flow_6</bpmn:outgoing>
+    </bpmn:exclusiveGateway>
+    <bpmn:serviceTask id="ListFiles" name="List a page of incoming files">
+      <bpmn:incoming>Flow_6</bpmn:incoming>
+      <bpmn:outgoing>Flow_2</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:serviceTask id="ArchiveFile" name="Copy each file to the archive">
+      <bpmn:incoming>Flow_2</bpmn:incoming>
+      <bpmn:outgoing>Flow_3</bpmn:outgoing>
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:extensionElements>
+          <zeebe:loopCharacteristics inputCollection="=listing.objects[not(ends with(item.key, &#34;/&#34;))]" inputElement="file" outputCollection="archived" outputElement="=file.key" />
+        </bpmn:extensionElements>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:serviceTask>
+    <bpmn:exclusiveGateway id="MorePages" name="More pages?" default="Flow_4">
+      <bpmn:incoming>Flow_3</bpmn:incoming>
+      <bpmn:outgoing>Flow_4</bpmn:outgoing>
+      <bpmn:outgoing>Flow_5</bpmn:outgoing>
+    </bpmn:exclusiveGateway>
+    <bpmn:endEvent id="EndEvent_1" name="Folder archived">
+      <bpmn:incoming>Flow_4</bpmn:incoming>
+    </bpmn:endEvent>
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="NextPage" />
+    <bpmn:sequenceFlow id="Flow_6" sourceRef="NextPage" targetRef="ListFiles" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="ListFiles" targetRef="ArchiveFile" />
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="ArchiveFile" targetRef="MorePages" />
+    <bpmn:sequenceFlow id="Flow_4" name="no" sourceRef="MorePages" targetRef="EndEvent_1" />
+    <bpmn:sequenceFlow id="Flow_5" name="yes" sourceRef="MorePages" targetRef="NextPage">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=listing.truncated</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+  </bpmn:process>`, [
+      event('StartEvent_1', 152, 102),
+      shape('NextPage', 225, 95, 50, 50).replace('bpmnElement="NextPage">', 'bpmnElement="NextPage" isMarkerVisible="true">'),
+      task('ListFiles', 310, 80),
+      task('ArchiveFile', 470, 80),
+      gateway('MorePages', 625, 95),
+      event('EndEvent_1', 732, 102),
+      edge('Flow_1', [[188, 120], [225, 120]]),
+      edge('Flow_6', [[275, 120], [310, 120]]),
+      edge('Flow_2', [[410, 120], [470, 120]]),
+      edge('Flow_3', [[570, 120], [625, 120]]),
+      edge('Flow_4', [[675, 120], [732, 120]]),
+      edge('Flow_5', [[650, 145], [650, 220], [250, 220], [250, 145]])
+    ].join('\n'), XSI),
+    tasks: [
+      {
+        element: 'ListFiles',
+        template: 's3-connector-list.json',
+        values: {
+          ...CREDENTIALS,
+          'action.prefix': 'incoming/',
+          'action.delimiter': '/',
+          // A page of 100 at a time: at most 100 copies run at once.
+          'action.maxKeys': 100,
+          'action.continuationToken': '=listing.continuationToken',
+          resultVariable: 'listing'
+        }
+      },
+      {
+        element: 'ArchiveFile',
+        template: 's3-connector-copy.json',
+        values: {
+          ...SIGNING,
+          sourceAddressing: 'uri',
+          'action.sourceUri': '=file.uri',
+          targetAddressing: 'template',
+          'action.target.keyTemplate': 'archive/{year}/{month}/{file_name}',
+          'action.storageClass': 'STANDARD_IA'
         }
       }
     ]

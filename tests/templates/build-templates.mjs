@@ -3,8 +3,9 @@
 //   node tests/templates/build-templates.mjs          write element-templates/*.json
 //   node tests/templates/build-templates.mjs --check  exit 1 if a file differs from this source
 //
-// The three task-specific templates and the Camunda-compatible one share their property
-// definitions; the compatible template adds `actionDiscriminator` conditions. Property order
+// The task-specific templates and the Camunda-compatible one share their property definitions;
+// the compatible template adds `actionDiscriminator` conditions and leaves out what only our
+// task types take (s3:// URIs, key templates, many keys): it stays what Camunda defines. Property order
 // is the order of Zeebe's input mappings: the document helpers come before the hidden
 // `action.document` composer, which reads them by their full `action.…` path (a later mapping
 // sees an earlier one only by its full path; Camunda's templates v3–v6 read bare names and
@@ -77,7 +78,12 @@ const GROUPS = [
   { id: 'authentication', label: 'Authentication' },
   { id: 'configuration', label: 'Region and endpoint' },
   { id: 'object', label: 'Object' },
+  { id: 'source', label: 'Source' },
+  { id: 'target', label: 'Target' },
+  { id: 'listing', label: 'Listing' },
   { id: 'document', label: 'Document' },
+  { id: 'copyOptions', label: 'Copy options' },
+  { id: 'link', label: 'Link' },
   { id: 'uploadOptions', label: 'Upload options' },
   { id: 'response', label: 'Response format' },
   { id: 'output', label: 'Output mapping' },
@@ -312,20 +318,23 @@ function configuration() {
 // ---------------------------------------------------------------------------------------------
 // Object (bucket, key, version)
 
-const bucket = () =>
-  input('action.bucket', {
+const BUCKET_TOOLTIP =
+  "The bucket's name. It is checked against S3's naming rules (3–63 lowercase letters, digits, " +
+  'dots and hyphens) before any request.';
+
+const bucket = (condition, group = 'object', prefix = 'action') =>
+  input(`${prefix}.bucket`, {
     label: 'Bucket',
     type: 'String',
     placeholder: 'my-bucket',
     feel: 'optional',
     ...required,
-    group: 'object',
-    tooltip:
-      "The bucket's name. It is checked against S3's naming rules (3–63 lowercase letters, digits, " +
-      'dots and hyphens) before any request.'
+    group,
+    condition,
+    tooltip: BUCKET_TOOLTIP
   });
 
-const requiredKey = (what) =>
+const requiredKey = (what, condition) =>
   input('action.key', {
     label: 'Object key',
     type: 'String',
@@ -333,28 +342,180 @@ const requiredKey = (what) =>
     feel: 'optional',
     ...required,
     group: 'object',
+    condition,
     tooltip: `The key of the object to ${what}, at most 1024 bytes.`
   });
+
+// ---------------------------------------------------------------------------------------------
+// Addressing (our task types only): bucket + key, an s3:// URI, a key template, many keys
+
+const ADDRESSING = {
+  bucketKey: { name: 'Bucket and key', value: 'bucketKey' },
+  prefix: { name: 'Bucket and prefix', value: 'bucketKey' },
+  uri: { name: 's3:// URI', value: 'uri' },
+  template: { name: 'Bucket and key template', value: 'template' },
+  keys: { name: 'Bucket and several keys', value: 'keys' }
+};
+const ADDRESSED = (id, ...values) =>
+  values.length === 1 ? eq(id, values[0]) : anyOf(id, values);
+
+function addressing(id, group, choices, tooltip) {
+  return {
+    id,
+    label: 'Name the object by',
+    type: 'Dropdown',
+    value: 'bucketKey',
+    group,
+    // Modelling aid only: the choice selects which inputs are written.
+    binding: { type: 'zeebe:property', name: id },
+    choices: choices.map((c) => ADDRESSING[c]),
+    tooltip
+  };
+}
+
+const uriInput = (name, group, condition, placeholder, tooltip) =>
+  input(name, {
+    label: 's3:// URI',
+    type: 'String',
+    placeholder,
+    feel: 'optional',
+    ...required,
+    group,
+    condition,
+    tooltip
+  });
+
+const URI_LITERAL =
+  'Everything after the bucket is taken literally, as the AWS CLI does: spaces, %, # and ? are part ' +
+  'of the key, nothing is percent-decoded.';
+
+const keyTemplateInputs = (name, group, condition, fileNameIs) => [
+  input(name, {
+    label: 'Key template',
+    type: 'String',
+    placeholder: 'archive/{date}/{process_instance_key}-{file_name}',
+    feel: 'optional',
+    ...required,
+    group,
+    condition,
+    tooltip:
+      'The key, built for each job. Placeholders: {date} (2026-12-01), {time} (20-15-00), {date_time} ' +
+      '(2026-12-01T20-15-00), {iso_date_time}, {timestamp} (epoch ms), {year} {month} {day} {hour} ' +
+      `{minute} {second}, {uuid}, {file_name} {file_stem} {extension} (${fileNameIs}), ` +
+      '{process_instance_key} {bpmn_process_id} {element_id} {job_key}. Write {{ and }} for literal ' +
+      'braces. The expanded key (at most 1024 bytes) is in the response. For a key that stays the same ' +
+      'when the job is retried, build it from the job context, not from {uuid} or the time.'
+  }),
+  input('action.timeZone', {
+    label: 'Time zone',
+    type: 'String',
+    placeholder: 'Europe/Berlin',
+    feel: 'optional',
+    ...optional,
+    group,
+    condition,
+    tooltip: 'The IANA time zone of the date and time placeholders. Default: UTC.'
+  })
+];
 
 // ---------------------------------------------------------------------------------------------
 // Upload
 
 const SOURCE = (value) => eq('documentSource', value);
 
-function upload() {
+// Storage class and server-side encryption of a new object (upload, copy).
+function storageAndEncryption(group) {
   return [
-    bucket(),
-    input('action.key', {
-      label: 'Object key',
+    input('action.storageClass', {
+      label: 'Storage class',
+      type: 'Dropdown',
+      ...optional,
+      group,
+      choices: [
+        { name: 'Standard', value: 'STANDARD' },
+        { name: 'Intelligent-Tiering', value: 'INTELLIGENT_TIERING' },
+        { name: 'Standard-IA (infrequent access)', value: 'STANDARD_IA' },
+        { name: 'One Zone-IA', value: 'ONEZONE_IA' },
+        { name: 'Glacier Instant Retrieval', value: 'GLACIER_IR' },
+        { name: 'Glacier Flexible Retrieval', value: 'GLACIER' },
+        { name: 'Glacier Deep Archive', value: 'DEEP_ARCHIVE' },
+        { name: 'Express One Zone (directory buckets)', value: 'EXPRESS_ONEZONE' },
+        { name: 'Reduced Redundancy (legacy)', value: 'REDUCED_REDUNDANCY' }
+      ],
+      tooltip:
+        "Leave empty for the bucket's default (usually Standard). S3-compatible stores may only " +
+        'know STANDARD.'
+    }),
+    input('action.serverSideEncryption', {
+      label: 'Server-side encryption',
+      type: 'Dropdown',
+      ...optional,
+      group,
+      choices: [
+        { name: 'SSE-S3 (AES256)', value: 'AES256' },
+        { name: 'SSE-KMS (aws:kms)', value: 'aws:kms' },
+        { name: 'DSSE-KMS (aws:kms:dsse)', value: 'aws:kms:dsse' }
+      ],
+      tooltip: "Leave empty for the bucket's default encryption."
+    }),
+    input('action.kmsKeyId', {
+      label: 'KMS key',
       type: 'String',
-      placeholder: 'invoices/2024/inv-1.pdf',
+      placeholder: 'alias/my-key',
       feel: 'optional',
       ...optional,
-      group: 'object',
-      tooltip:
-        "Where to store the object, at most 1024 bytes. Leave empty to use the document's file name. " +
-        "An existing object with this key is replaced unless 'Create only' is checked."
-    }),
+      group,
+      condition: anyOf('action.serverSideEncryption', ['aws:kms', 'aws:kms:dsse']),
+      tooltip: 'KMS key ID, alias or ARN. Leave empty for the AWS managed key aws/s3.'
+    })
+  ];
+}
+
+const BY = (...values) => ADDRESSED('addressing', ...values);
+
+// Where an upload goes. Ours: bucket + key, a key template or an s3:// URI; Camunda's: bucket + key.
+function uploadTarget(own) {
+  const key = input('action.key', {
+    label: 'Object key',
+    type: 'String',
+    placeholder: 'invoices/2024/inv-1.pdf',
+    feel: 'optional',
+    ...optional,
+    group: 'object',
+    condition: own ? BY('bucketKey') : undefined,
+    tooltip:
+      "Where to store the object, at most 1024 bytes. Leave empty to use the document's file name. " +
+      "An existing object with this key is replaced unless 'Create only' is checked."
+  });
+  if (!own) return [bucket(), key];
+  return [
+    addressing('addressing', 'object', ['bucketKey', 'template', 'uri'],
+      'Bucket and key; a bucket and a key template built for each job; or an s3:// URI.'),
+    bucket(BY('bucketKey', 'template')),
+    key,
+    ...keyTemplateInputs('action.keyTemplate', 'object', BY('template'), "the document's file name"),
+    uriInput('action.uri', 'object', BY('uri'), 's3://my-bucket/invoices/inv-1.pdf',
+      's3://bucket/key, or s3://bucket/folder/ to store the document under its file name in that ' +
+      'folder. ' + URI_LITERAL)
+  ];
+}
+
+// One object by bucket + key or (ours) an s3:// URI.
+function oneObject(own, what, choices = ['bucketKey', 'uri']) {
+  const key = requiredKey(what, own ? BY('bucketKey') : undefined);
+  if (!own) return [bucket(), key];
+  return [
+    addressing('addressing', 'object', choices,
+      'Bucket and key, or an s3:// URI (s3://bucket/key)' + (choices.includes('keys') ? ', or a bucket and a list of keys.' : '.')),
+    bucket(BY(...choices.filter((c) => c !== 'uri'))),
+    key,
+    uriInput('action.uri', 'object', BY('uri'), 's3://my-bucket/invoices/inv-1.pdf', 's3://bucket/key. ' + URI_LITERAL)
+  ];
+}
+
+function upload(own = false) {
+  return [
+    ...uploadTarget(own),
     {
       id: 'documentSource',
       label: 'Document source',
@@ -518,48 +679,7 @@ function upload() {
         'A FEEL context of strings, e.g. ={"department": "finance"}. At most 10 tags; names have ' +
         '1–128 characters, values at most 256.'
     }),
-    input('action.storageClass', {
-      label: 'Storage class',
-      type: 'Dropdown',
-      ...optional,
-      group: 'uploadOptions',
-      choices: [
-        { name: 'Standard', value: 'STANDARD' },
-        { name: 'Intelligent-Tiering', value: 'INTELLIGENT_TIERING' },
-        { name: 'Standard-IA (infrequent access)', value: 'STANDARD_IA' },
-        { name: 'One Zone-IA', value: 'ONEZONE_IA' },
-        { name: 'Glacier Instant Retrieval', value: 'GLACIER_IR' },
-        { name: 'Glacier Flexible Retrieval', value: 'GLACIER' },
-        { name: 'Glacier Deep Archive', value: 'DEEP_ARCHIVE' },
-        { name: 'Express One Zone (directory buckets)', value: 'EXPRESS_ONEZONE' },
-        { name: 'Reduced Redundancy (legacy)', value: 'REDUCED_REDUNDANCY' }
-      ],
-      tooltip:
-        "Leave empty for the bucket's default (usually Standard). S3-compatible stores may only " +
-        'know STANDARD.'
-    }),
-    input('action.serverSideEncryption', {
-      label: 'Server-side encryption',
-      type: 'Dropdown',
-      ...optional,
-      group: 'uploadOptions',
-      choices: [
-        { name: 'SSE-S3 (AES256)', value: 'AES256' },
-        { name: 'SSE-KMS (aws:kms)', value: 'aws:kms' },
-        { name: 'DSSE-KMS (aws:kms:dsse)', value: 'aws:kms:dsse' }
-      ],
-      tooltip: "Leave empty for the bucket's default encryption."
-    }),
-    input('action.kmsKeyId', {
-      label: 'KMS key',
-      type: 'String',
-      placeholder: 'alias/my-key',
-      feel: 'optional',
-      ...optional,
-      group: 'uploadOptions',
-      condition: anyOf('action.serverSideEncryption', ['aws:kms', 'aws:kms:dsse']),
-      tooltip: 'KMS key ID, alias or ARN. Leave empty for the AWS managed key aws/s3.'
-    }),
+    ...storageAndEncryption('uploadOptions'),
     input('action.cacheControl', {
       label: 'Cache-Control',
       type: 'String',
@@ -609,10 +729,9 @@ function upload() {
 
 const RETURNED = (value) => eq('documentReturnFormat.choice', value);
 
-function download() {
+function download(own = false) {
   return [
-    bucket(),
-    requiredKey('download'),
+    ...oneObject(own, 'download'),
     input('action.versionId', {
       label: 'Version ID',
       type: 'String',
@@ -700,19 +819,293 @@ function download() {
 // ---------------------------------------------------------------------------------------------
 // Delete
 
-function del() {
+function del(own = false) {
+  const properties = oneObject(own, 'delete', own ? ['bucketKey', 'uri', 'keys'] : undefined).map((p) =>
+    p.id === 'action.key' ? { ...p, tooltip: 'The key of the object to delete. A missing key is not an error, as in S3.' } : p
+  );
   return [
-    bucket(),
-    { ...requiredKey('delete'), tooltip: 'The key of the object to delete. A missing key is not an error, as in S3.' },
+    ...properties,
+    ...(own ? [input('action.keys', {
+      label: 'Keys',
+      type: 'String',
+      feel: 'required',
+      ...required,
+      group: 'object',
+      condition: BY('keys'),
+      tooltip:
+        'A FEEL list of 1 to 1000 keys, deleted in one request, e.g. =for o in listing.objects return ' +
+        'o.key; an entry may be {key, versionId} for one version. Missing keys count as deleted. The ' +
+        'response lists deleted and errors per key; if some key could not be deleted, the job fails ' +
+        'with the code of the worst refusal (AccessDenied: an incident) and error.variables holds both lists.'
+    })] : []),
     input('action.versionId', {
       label: 'Version ID',
       type: 'String',
       feel: 'optional',
       ...optional,
       group: 'object',
+      condition: own ? BY('bucketKey', 'uri') : undefined,
       tooltip:
         'Delete one version of an object for good. Leave empty to delete the current object; in a ' +
         'versioned bucket that adds a delete marker.'
+    })
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+function list() {
+  return [
+    addressing('addressing', 'object', ['prefix', 'uri'], 'Bucket and prefix, or an s3:// URI (s3://bucket/prefix/).'),
+    bucket(BY('bucketKey')),
+    input('action.prefix', {
+      label: 'Prefix',
+      type: 'String',
+      placeholder: 'incoming/2026/',
+      feel: 'optional',
+      ...optional,
+      group: 'object',
+      condition: BY('bucketKey'),
+      tooltip: 'Only keys that start with this, e.g. incoming/ for a folder. Leave empty for the whole bucket.'
+    }),
+    uriInput('action.uri', 'object', BY('uri'), 's3://my-bucket/incoming/', 's3://bucket/prefix/. ' + URI_LITERAL),
+    input('action.delimiter', {
+      label: 'Delimiter',
+      type: 'String',
+      placeholder: '/',
+      feel: 'optional',
+      ...optional,
+      group: 'listing',
+      tooltip:
+        'With / the listing stays in one folder: keys deeper down are rolled up into folders (the ' +
+        "response's folders). Leave empty to list every key under the prefix."
+    }),
+    input('action.startAfter', {
+      label: 'Start after',
+      type: 'String',
+      feel: 'optional',
+      ...optional,
+      group: 'listing',
+      tooltip: 'List only keys after this one (in UTF-8 byte order).'
+    }),
+    input('action.maxKeys', {
+      label: 'Page size',
+      type: 'Number',
+      feel: 'optional',
+      ...optional,
+      group: 'listing',
+      tooltip: 'At most this many objects and folders per page, 1 to 1000. Default: 1000.'
+    }),
+    input('action.continuationToken', {
+      label: 'Continuation token',
+      type: 'String',
+      placeholder: '=listing.continuationToken',
+      feel: 'optional',
+      ...optional,
+      group: 'listing',
+      tooltip:
+        "To get the next page, the previous page's continuationToken (its truncated is true). A page " +
+        'also ends early when its response would pass 1 MiB; the token then resumes after the last ' +
+        'entry returned, so nothing is left out.'
+    })
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copy and move
+
+const SOURCE_BY = (...values) => ADDRESSED('sourceAddressing', ...values);
+const TARGET_BY = (...values) => ADDRESSED('targetAddressing', ...values);
+const REPLACING = eq('action.metadataDirective', 'REPLACE');
+
+function copy() {
+  return [
+    addressing('sourceAddressing', 'source', ['bucketKey', 'uri'], 'Bucket and key, or an s3:// URI.'),
+    bucket(SOURCE_BY('bucketKey'), 'source', 'action.source'),
+    input('action.source.key', {
+      label: 'Object key',
+      type: 'String',
+      placeholder: 'incoming/inv-1.pdf',
+      feel: 'optional',
+      ...required,
+      group: 'source',
+      condition: SOURCE_BY('bucketKey'),
+      tooltip: 'The key of the object to copy.'
+    }),
+    uriInput('action.sourceUri', 'source', SOURCE_BY('uri'), 's3://my-bucket/incoming/inv-1.pdf',
+      's3://bucket/key of the object to copy. ' + URI_LITERAL),
+    input('action.source.versionId', {
+      label: 'Version ID',
+      type: 'String',
+      feel: 'optional',
+      ...optional,
+      group: 'source',
+      tooltip: 'Copy this version of the object. Leave empty for the current version.'
+    }),
+    addressing('targetAddressing', 'target', ['bucketKey', 'template', 'uri'],
+      'Bucket and key; a bucket and a key template built for each job; or an s3:// URI.'),
+    {
+      ...bucket(TARGET_BY('bucketKey', 'template'), 'target', 'action.target'),
+      ...optional,
+      constraints: undefined,
+      tooltip: 'The bucket to copy into. Leave empty for the source\'s bucket. ' + BUCKET_TOOLTIP
+    },
+    input('action.target.key', {
+      label: 'Object key',
+      type: 'String',
+      placeholder: 'archive/inv-1.pdf',
+      feel: 'optional',
+      ...required,
+      group: 'target',
+      condition: TARGET_BY('bucketKey'),
+      tooltip: "The key of the copy. An existing object there is replaced unless 'Create only' is checked."
+    }),
+    ...keyTemplateInputs('action.target.keyTemplate', 'target', TARGET_BY('template'), "the source key's last segment"),
+    uriInput('action.targetUri', 'target', TARGET_BY('uri'), 's3://my-bucket/archive/',
+      's3://bucket/key, or s3://bucket/folder/ to keep the file name (the source key\'s last segment) in ' +
+      'that folder, as aws s3 cp does. ' + URI_LITERAL),
+    input('action.deleteSource', {
+      label: 'Move (delete the source after the copy)',
+      type: 'Boolean',
+      value: false,
+      feel: 'static',
+      group: 'copyOptions',
+      tooltip:
+        'A move: the source is deleted only after the copy is verified (size, and ETag or checksum). If ' +
+        'the copy fails, the source stays. If the source cannot be deleted, the job fails ' +
+        '(SOURCE_NOT_DELETED, retried); the retry finds the copy in place and only deletes.'
+    }),
+    input('action.createOnly', {
+      label: 'Create only (never replace an existing object)',
+      type: 'Boolean',
+      value: false,
+      feel: 'static',
+      group: 'copyOptions',
+      tooltip:
+        'If an object exists at the target, the job fails with PreconditionFailed and no retries (an ' +
+        'incident). The target is checked first, and the copy is conditional too where the store ' +
+        'supports it.'
+    }),
+    input('action.metadataDirective', {
+      label: 'Metadata',
+      type: 'Dropdown',
+      value: 'COPY',
+      group: 'copyOptions',
+      choices: [
+        { name: "Copy the source's metadata", value: 'COPY' },
+        { name: 'Replace the metadata', value: 'REPLACE' }
+      ],
+      tooltip:
+        "COPY keeps the source's user metadata, content type and other content headers. REPLACE sets " +
+        'the user metadata (and content type) given below and keeps the other content headers. Tags ' +
+        'are kept either way; the storage class is the one chosen below, else the bucket\'s default.'
+    }),
+    input('action.metadata', {
+      label: 'User metadata',
+      type: 'String',
+      feel: 'required',
+      ...optional,
+      group: 'copyOptions',
+      condition: REPLACING,
+      tooltip: 'A FEEL context of strings, e.g. ={"state": "archived"}, stored as x-amz-meta-* headers; at most 2 KB.'
+    }),
+    input('action.contentType', {
+      label: 'Content type',
+      type: 'String',
+      placeholder: 'application/pdf',
+      feel: 'optional',
+      ...optional,
+      group: 'copyOptions',
+      condition: REPLACING,
+      tooltip: "The copy's content type. Empty: the source's."
+    }),
+    ...storageAndEncryption('copyOptions')
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presign and head
+
+function presign() {
+  return [
+    ...oneObject(true, 'share'),
+    input('action.method', {
+      label: 'Method',
+      type: 'Dropdown',
+      value: 'GET',
+      group: 'link',
+      choices: [
+        { name: 'GET: download the object', value: 'GET' },
+        { name: 'PUT: upload to this key', value: 'PUT' }
+      ],
+      tooltip: 'What the URL allows: downloading the object, or uploading to its key.'
+    }),
+    input('action.expiresIn', {
+      label: 'Valid for',
+      type: 'String',
+      value: 'PT15M',
+      constraints: { notEmpty: true, pattern: DURATION },
+      group: 'link',
+      tooltip:
+        'An ISO-8601 duration from PT1S to P7D, e.g. PT15M, PT1H, P7D. With temporary credentials (an ' +
+        'assumed role) the URL ends when they do: expiresAt in the response says when.'
+    }),
+    input('action.contentType', {
+      label: 'Content type',
+      type: 'String',
+      placeholder: 'application/pdf',
+      feel: 'optional',
+      ...optional,
+      group: 'link',
+      tooltip:
+        'GET: the content type S3 serves. PUT: the content type the uploader must send (listed in the ' +
+        "response's headers) and S3 stores."
+    }),
+    input('action.contentDisposition', {
+      label: 'Content-Disposition',
+      type: 'String',
+      placeholder: 'attachment; filename="invoice.pdf"',
+      feel: 'optional',
+      ...optional,
+      group: 'link',
+      tooltip:
+        'GET: served with the object, e.g. attachment; filename="invoice.pdf" to name the downloaded ' +
+        'file. PUT: a header the uploader must send, stored with the object.'
+    }),
+    input('action.versionId', {
+      label: 'Version ID',
+      type: 'String',
+      feel: 'optional',
+      ...optional,
+      group: 'object',
+      condition: eq('action.method', 'GET'),
+      tooltip: 'A GET of this version of the object. Leave empty for the current version.'
+    })
+  ];
+}
+
+function head() {
+  return [
+    ...oneObject(true, 'look at'),
+    input('action.versionId', {
+      label: 'Version ID',
+      type: 'String',
+      feel: 'optional',
+      ...optional,
+      group: 'object',
+      tooltip: 'A version of the object. Leave empty for the current version.'
+    }),
+    input('action.failIfMissing', {
+      label: 'Fail if the object is missing',
+      type: 'Boolean',
+      value: false,
+      feel: 'static',
+      group: 'object',
+      tooltip:
+        'Unchecked: a missing object gives exists: false. Checked: the job fails with NoSuchKey and is ' +
+        'retried (with the retry backoff) until the object is there or the retries run out. A missing ' +
+        'bucket always fails with NoSuchBucket (an incident).'
     })
   ];
 }
@@ -723,7 +1116,21 @@ function del() {
 const RESPONSES = {
   uploadObject: '{bucket, key, link, versionId, eTag, size, contentType} (plus presignedLink and presignedLinkExpiresAt if asked for)',
   downloadObject: '{bucket, key, element, contentType, size, eTag, versionId}, where element is {document} or {content}',
-  deleteObject: '{bucket, key, versionId, deleteMarker}'
+  deleteObject: '{bucket, key, versionId, deleteMarker}',
+  listObjects:
+    '{bucket, prefix, uri, objects: [{key, uri, size, eTag, lastModified, storageClass}], folders, truncated, ' +
+    'continuationToken}',
+  copyObject:
+    '{source: {bucket, key, uri, versionId}, target: {bucket, key, uri, versionId, eTag, size, link}, sourceDeleted}',
+  presignObject: '{bucket, key, uri, url, method, expiresAt, headers}',
+  headObject: '{bucket, key, uri, exists, size, contentType, eTag, lastModified, versionId, metadata, storageClass}'
+};
+// Our task types answer with the object's s3:// URI too.
+const OWN_RESPONSES = {
+  ...RESPONSES,
+  uploadObject: '{bucket, key, uri, link, versionId, eTag, size, contentType} (plus presignedLink and presignedLinkExpiresAt if asked for)',
+  downloadObject: '{bucket, key, uri, element, contentType, size, eTag, versionId}, where element is {document} or {content}',
+  deleteObject: '{bucket, key, uri, versionId, deleteMarker}; for several keys {bucket, deleted, errors}'
 };
 const DURATION = {
   value: '^$|^[Pp](\\d+[Dd])?([Tt](\\d+[Hh])?(\\d+[Mm])?(\\d+([.,]\\d+)?[Ss])?)?$',
@@ -731,7 +1138,7 @@ const DURATION = {
 };
 
 function outputAndErrors(actions) {
-  const response = actions.length === 1 ? `The response is ${RESPONSES[actions[0]]}.` :
+  const response = actions.length === 1 ? `The response is ${OWN_RESPONSES[actions[0]]}.` :
     'The response is, for uploads, ' + RESPONSES.uploadObject + '; for downloads, ' +
     RESPONSES.downloadObject + '; for deletes, ' + RESPONSES.deleteObject + '.';
   return [
@@ -816,7 +1223,15 @@ const taskType = (value) => ({
   binding: { type: 'zeebe:taskDefinition', property: 'type' }
 });
 
-const SECTIONS = { uploadObject: upload, downloadObject: download, deleteObject: del };
+const SECTIONS = {
+  uploadObject: upload,
+  downloadObject: download,
+  deleteObject: del,
+  listObjects: list,
+  copyObject: copy,
+  presignObject: presign,
+  headObject: head
+};
 
 function template({ id, name, description, keywords, taskTypeValue, properties }) {
   const used = new Set(properties.map((p) => p.group).filter(Boolean));
@@ -841,7 +1256,7 @@ function template({ id, name, description, keywords, taskTypeValue, properties }
 function single(action, spec) {
   return template({
     ...spec,
-    properties: [...authentication(), ...configuration(), ...SECTIONS[action](), ...outputAndErrors([action])]
+    properties: [...authentication(), ...configuration(), ...SECTIONS[action](true), ...outputAndErrors([action])]
   });
 }
 
@@ -888,6 +1303,34 @@ export function buildTemplates() {
       description: 'Delete an S3 object or one of its versions',
       keywords: ['delete file', 'delete object', 'remove object', 's3', 'bucket', 'object storage', 'minio'],
       taskTypeValue: 's3-connector:delete:1'
+    }),
+    's3-connector-list.json': single('listObjects', {
+      id: 'io.zeebe-s3-connector.list.v1',
+      name: 'S3 List (zeebe-s3-connector)',
+      description: 'List the objects and folders under a prefix, a page at a time',
+      keywords: ['list files', 'list objects', 'folder', 's3', 'bucket', 'object storage', 'minio'],
+      taskTypeValue: 's3-connector:list:1'
+    }),
+    's3-connector-copy.json': single('copyObject', {
+      id: 'io.zeebe-s3-connector.copy.v1',
+      name: 'S3 Copy or Move (zeebe-s3-connector)',
+      description: 'Copy or move an S3 object, within a bucket or to another one',
+      keywords: ['copy file', 'move file', 'archive', 's3', 'bucket', 'object storage', 'minio'],
+      taskTypeValue: 's3-connector:copy:1'
+    }),
+    's3-connector-presign.json': single('presignObject', {
+      id: 'io.zeebe-s3-connector.presign.v1',
+      name: 'S3 Presigned URL (zeebe-s3-connector)',
+      description: 'A time-limited link to download an S3 object or to upload one',
+      keywords: ['share link', 'presigned url', 'download link', 'upload link', 's3', 'bucket', 'minio'],
+      taskTypeValue: 's3-connector:presign:1'
+    }),
+    's3-connector-head.json': single('headObject', {
+      id: 'io.zeebe-s3-connector.head.v1',
+      name: 'S3 Object Exists (zeebe-s3-connector)',
+      description: 'Check whether an S3 object exists, and read its size, type and metadata',
+      keywords: ['file exists', 'object exists', 'metadata', 'head object', 's3', 'bucket', 'minio'],
+      taskTypeValue: 's3-connector:head:1'
     }),
     's3-connector-camunda-compatible.json': template({
       id: 'io.zeebe-s3-connector.aws-s3.v1',

@@ -19,6 +19,10 @@ const TASK_TYPES = {
   's3-connector-upload.json': 's3-connector:upload:1',
   's3-connector-download.json': 's3-connector:download:1',
   's3-connector-delete.json': 's3-connector:delete:1',
+  's3-connector-list.json': 's3-connector:list:1',
+  's3-connector-copy.json': 's3-connector:copy:1',
+  's3-connector-presign.json': 's3-connector:presign:1',
+  's3-connector-head.json': 's3-connector:head:1',
   's3-connector-camunda-compatible.json': 'io.camunda:aws-s3:1'
 };
 const SCHEMA_URL = `https://unpkg.com/${schemaPackage.name}/resources/schema.json`;

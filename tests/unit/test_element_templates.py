@@ -36,13 +36,21 @@ from connector.actions.connection import Authentication, Configuration
 from connector.actions.inputs import (
     CamundaJob,
     DeleteAction,
-    DeleteJob,
     DocumentReturnFormat,
     DownloadAction,
-    DownloadJob,
     UploadAction,
-    UploadJob,
 )
+from connector.actions.inputs.addressed import (
+    OwnDeleteAction,
+    OwnDeleteJob,
+    OwnDownloadAction,
+    OwnDownloadJob,
+    OwnUploadAction,
+    OwnUploadJob,
+)
+from connector.actions.inputs.copying import CopyAction, CopyJob
+from connector.actions.inputs.inspecting import HeadAction, HeadJob, PresignAction, PresignJob
+from connector.actions.inputs.listing import ListAction, ListJob
 from connector.actions.registry import build_task_specs
 from connector.app import invoke_job
 from connector.documents.references import OneDocument
@@ -63,16 +71,33 @@ UPLOAD, DOWNLOAD, DELETE, COMPATIBLE = (
     "s3-connector-delete.json",
     "s3-connector-camunda-compatible.json",
 )
-ACTIONS_OF = {
-    UPLOAD: ["uploadObject"],
-    DOWNLOAD: ["downloadObject"],
-    DELETE: ["deleteObject"],
-    COMPATIBLE: sorted(ACTION_TAGS),
+LIST, COPY, PRESIGN, HEAD = (
+    "s3-connector-list.json",
+    "s3-connector-copy.json",
+    "s3-connector-presign.json",
+    "s3-connector-head.json",
+)
+# Per template, the model each of its actions binds: ours take more than Camunda's type does.
+MODELS_OF: dict[str, dict[str, type[BaseModel]]] = {
+    UPLOAD: {"uploadObject": OwnUploadAction},
+    DOWNLOAD: {"downloadObject": OwnDownloadAction},
+    DELETE: {"deleteObject": OwnDeleteAction},
+    LIST: {"listObjects": ListAction},
+    COPY: {"copyObject": CopyAction},
+    PRESIGN: {"presignObject": PresignAction},
+    HEAD: {"headObject": HeadAction},
+    COMPATIBLE: {"uploadObject": UploadAction, "downloadObject": DownloadAction, "deleteObject": DeleteAction},
 }
-ACTION_MODELS: dict[str, type[BaseModel]] = {
-    "uploadObject": UploadAction,
-    "downloadObject": DownloadAction,
-    "deleteObject": DeleteAction,
+ACTIONS_OF = {file: sorted(models) for file, models in MODELS_OF.items()}
+JOB_MODELS: dict[str, Any] = {
+    UPLOAD: OwnUploadJob,
+    DOWNLOAD: OwnDownloadJob,
+    DELETE: OwnDeleteJob,
+    LIST: ListJob,
+    COPY: CopyJob,
+    PRESIGN: PresignJob,
+    HEAD: HeadJob,
+    COMPATIBLE: CamundaJob,
 }
 SHARED_MODELS: dict[str, type[BaseModel]] = {"authentication": Authentication, "configuration": Configuration}
 
@@ -134,6 +159,12 @@ def _composers(template: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [p for p in _inputs(template) if p["binding"]["name"] == "action.document"]
 
 
+def _nested_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:
+    """The model a field holds (``CopyAction.source``), or None for a plain field."""
+    annotation = model.model_fields[field].annotation
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
 def _literal_values(model: type[BaseModel], field: str) -> set[Any] | None:
     """The values a field's Literal type allows, or None if it is not a Literal."""
 
@@ -170,7 +201,12 @@ def test_examples_are_what_the_templates_produce() -> None:
 def test_bpmnlint_accepts_the_examples() -> None:
     _node()
     examples = sorted(str(path.relative_to(ROOT)) for path in EXAMPLES.glob("*.bpmn"))
-    assert examples == ["examples/download-as-document.bpmn", "examples/error-handling.bpmn", "examples/upload.bpmn"]
+    assert examples == [
+        "examples/archive-folder.bpmn",
+        "examples/download-as-document.bpmn",
+        "examples/error-handling.bpmn",
+        "examples/upload.bpmn",
+    ]
     # bpmnlint resolves its plugins and the zeebe moddle from the working directory.
     env = {**os.environ, "NODE_PATH": str(TOOLS)}
     result = _run(str(TOOLS / ".bin" / "bpmnlint"), *examples, env=env)
@@ -192,8 +228,12 @@ def test_every_input_is_read_by_the_task_type_it_serves() -> None:
             assert head in fetched[task_type], f"{file}: {task_type} does not fetch {head} ({name})"
             if head == "action":
                 for action in _actions_of(prop, file):
-                    model = ACTION_MODELS[action]
-                    assert field in model.model_fields or field in COMPOSER_HELPERS, f"{file}: {name} for {action}"
+                    model = MODELS_OF[file][action]
+                    top, _, sub = field.partition(".")
+                    assert top in model.model_fields or field in COMPOSER_HELPERS, f"{file}: {name} for {action}"
+                    if sub:
+                        nested = _nested_model(model, top)
+                        assert nested is not None and sub in nested.model_fields, f"{file}: {name}"
             elif head in SHARED_MODELS:
                 assert field in SHARED_MODELS[head].model_fields, f"{file}: {name}"
             elif head == "documentReturnFormat":
@@ -212,11 +252,16 @@ def test_every_model_field_can_be_set_from_the_templates() -> None:
                 offered.setdefault(owner, set()).add(field)
         wanted: dict[str, type[BaseModel]] = {**SHARED_MODELS}
         for action in ACTIONS_OF[file]:
-            wanted[action] = ACTION_MODELS[action]
+            wanted[action] = MODELS_OF[file][action]
             if action == "downloadObject":
                 wanted["documentReturnFormat"] = DocumentReturnFormat
         for owner, model in wanted.items():
-            missing = set(model.model_fields) - offered.get(owner, set()) - {f for a, f in NOT_OFFERED if a == owner}
+            fields = set(model.model_fields)
+            for name in list(fields):
+                nested = _nested_model(model, name)
+                if nested is not None:
+                    fields = (fields - {name}) | {f"{name}.{sub}" for sub in nested.model_fields}
+            missing = fields - offered.get(owner, set()) - {f for a, f in NOT_OFFERED if a == owner}
             assert not missing, f"{file} offers no input for {owner}: {sorted(missing)}"
         assert "awsCredential" in offered, file
         assert ("actionDiscriminator" in offered) == (file == COMPATIBLE), file
@@ -246,7 +291,8 @@ def test_dropdowns_offer_only_values_the_models_accept() -> None:
                 assert values == {"=true", "=false"}  # FEEL booleans; left empty it is not sent
             elif head == "action":
                 for action in _actions_of(prop, file):
-                    assert values <= (_literal_values(ACTION_MODELS[action], field) or set()), f"{file}: {name}"
+                    model = MODELS_OF[file][action]
+                    assert values <= (_literal_values(model, field) or set()), f"{file}: {name}"
             else:
                 assert values <= (_literal_values(models[head], field) or set()), f"{file}: {name}"
 
@@ -259,7 +305,7 @@ def test_booleans_are_always_sent_and_default_to_the_models_default() -> None:
             if prop["type"] != "Boolean":
                 continue
             head, _, field = prop["binding"]["name"].partition(".")
-            model = ACTION_MODELS[_actions_of(prop, file)[0]] if head == "action" else SHARED_MODELS[head]
+            model = MODELS_OF[file][_actions_of(prop, file)[0]] if head == "action" else SHARED_MODELS[head]
             assert model.model_fields[field].default is False, f"{file}: {prop['id']}"
             assert prop["value"] is False and prop["feel"] == "static", f"{file}: {prop['id']}"
 
@@ -516,6 +562,143 @@ SCENARIOS = {
         {},
         {"documentReturnFormat": {"choice": "AUTO"}, "action.range": "bytes=0-99"},
     ),
+    "upload-with-a-key-template": Scenario(
+        UPLOAD,
+        {
+            **CREDENTIALS,
+            "addressing": "template",
+            "action.bucket": "my-bucket",
+            "action.keyTemplate": "in/{date}/{file_name}",
+            "action.timeZone": "Europe/Berlin",
+            "documentSource": "inline",
+            "action.inlineContent": "x",
+            "action.inlineFileName": "x.txt",
+        },
+        {},
+        {
+            "action.keyTemplate": "in/{date}/{file_name}",
+            "action.timeZone": "Europe/Berlin",
+            "action.bucket": "my-bucket",
+        },
+    ),
+    "download-by-uri": Scenario(
+        DOWNLOAD,
+        {
+            **CREDENTIALS,
+            "addressing": "uri",
+            "action.uri": "s3://my-bucket/a b.txt",
+            "documentReturnFormat.choice": "TEXT",
+        },
+        {},
+        {"action": {"uri": "s3://my-bucket/a b.txt"}},
+    ),
+    "delete-many-keys": Scenario(
+        DELETE,
+        {
+            **CREDENTIALS,
+            "addressing": "keys",
+            "action.bucket": "my-bucket",
+            "action.keys": "=for o in objects return o.key",
+        },
+        {"objects": [{"key": "a"}, {"key": "b"}]},
+        {"action": {"bucket": "my-bucket", "keys": ["a", "b"]}},
+    ),
+    "list-a-folder-page": Scenario(
+        LIST,
+        {
+            **CREDENTIALS,
+            "action.bucket": "my-bucket",
+            "action.prefix": "in/",
+            "action.delimiter": "/",
+            "action.maxKeys": 100,
+            "action.continuationToken": "=listing.continuationToken",
+        },
+        {"listing": {"continuationToken": "token-1"}},
+        {
+            "action": {
+                "bucket": "my-bucket",
+                "prefix": "in/",
+                "delimiter": "/",
+                "maxKeys": 100,
+                "continuationToken": "token-1",
+            }
+        },
+    ),
+    "move-into-a-folder-replacing-metadata": Scenario(
+        COPY,
+        {
+            **CREDENTIALS,
+            "sourceAddressing": "uri",
+            "action.sourceUri": "s3://in-bucket/a.pdf",
+            "targetAddressing": "uri",
+            "action.targetUri": "s3://out-bucket/done/",
+            "action.deleteSource": True,
+            "action.metadataDirective": "REPLACE",
+            "action.metadata": '={"state": "done"}',
+        },
+        {},
+        {
+            "action": {
+                "sourceUri": "s3://in-bucket/a.pdf",
+                "targetUri": "s3://out-bucket/done/",
+                "deleteSource": True,
+                "createOnly": False,
+                "metadataDirective": "REPLACE",
+                "metadata": {"state": "done"},
+            }
+        },
+    ),
+    "copy-to-a-key-template": Scenario(
+        COPY,
+        {
+            **CREDENTIALS,
+            "action.source.bucket": "my-bucket",
+            "action.source.key": "in/a.pdf",
+            "targetAddressing": "template",
+            "action.target.keyTemplate": "archive/{year}/{file_name}",
+            "action.createOnly": True,
+            "action.storageClass": "GLACIER_IR",
+        },
+        {},
+        {
+            "action.source": {"bucket": "my-bucket", "key": "in/a.pdf"},
+            "action.target": {"keyTemplate": "archive/{year}/{file_name}"},
+            "action.createOnly": True,
+        },
+    ),
+    "presign-an-upload": Scenario(
+        PRESIGN,
+        {
+            **CREDENTIALS,
+            "action.bucket": "my-bucket",
+            "action.key": "in/x.csv",
+            "action.method": "PUT",
+            "action.expiresIn": "PT1H",
+            "action.contentType": "text/csv",
+        },
+        {},
+        {
+            "action": {
+                "bucket": "my-bucket",
+                "key": "in/x.csv",
+                "method": "PUT",
+                "expiresIn": "PT1H",
+                "contentType": "text/csv",
+            }
+        },
+    ),
+    "head-a-version-or-fail": Scenario(
+        HEAD,
+        {
+            **CREDENTIALS,
+            "action.bucket": "my-bucket",
+            "action.key": "k",
+            "action.versionId": "v1",
+            "action.failIfMissing": True,
+        },
+        {},
+        {"action": {"bucket": "my-bucket", "key": "k", "versionId": "v1", "failIfMissing": True}},
+    ),
 }
 
 
@@ -535,8 +718,7 @@ def test_what_a_modeller_enters_binds_to_the_models(name: str) -> None:
     for path, value in scenario.expected.items():
         assert _at(variables, path) == value, path
     # The worker's own binding accepts them.
-    model = {UPLOAD: UploadJob, DOWNLOAD: DownloadJob, DELETE: DeleteJob, COMPATIBLE: CamundaJob}[scenario.template]
-    job = bind(model, variables)
+    job = bind(JOB_MODELS[scenario.template], variables)
     if "awsCredential" in variables:
         assert "authentication" not in variables and job.target.region == "eu-west-1"
 
@@ -602,6 +784,41 @@ async def test_upload_example(aws: Any, documents: DocumentsApi) -> None:
     summary = aws.get_object(Bucket="my-bucket", Key="invoices/INV-42.json")
     assert summary["ContentType"] == "application/json"
     assert json.loads(summary["Body"].read()) == {"invoiceId": "INV-42", "pdf": "invoices/INV-42.pdf", "size": len(PDF)}
+
+
+async def test_archive_folder_example(aws: Any, documents: DocumentsApi) -> None:
+    """A list feeding a multi-instance copy, with the page loop, as Zeebe would run it."""
+    root = ET.parse(EXAMPLES / "archive-folder.bpmn").getroot()
+    tasks, runner = _service_tasks(root), Runner(documents)
+    loop = next(root.iter(f"{ZEEBE}loopCharacteristics"))
+    more = next(e for e in root.iter() if e.get("id") == "Flow_5").findtext("{*}conditionExpression")
+    for key in ["incoming/", "incoming/a.txt", "incoming/b c.pdf", "incoming/sub/deeper.txt", "other/x"]:
+        aws.put_object(Bucket="my-bucket", Key=key, Body=key.encode())
+    process: dict[str, Any] = {}
+
+    outcome = await runner.run(tasks["ListFiles"], process)
+    assert outcome["outcome"] == "complete", outcome
+    process.update(outcome["variables"])
+    files = FEEL.evaluate(loop.get("inputCollection", "")[1:], process)
+    # The folder marker "incoming/" is left out by the input collection; deeper files are folders.
+    assert [f["key"] for f in files] == ["incoming/a.txt", "incoming/b c.pdf"]
+    assert process["listing"]["folders"] == ["incoming/sub/"]
+    archived = []
+    for file in files:
+        local = {**process, loop.get("inputElement", ""): file}
+        outcome = await runner.run(tasks["ArchiveFile"], local)
+        assert outcome["outcome"] == "complete", outcome
+        archived.append(FEEL.evaluate(loop.get("outputElement", "")[1:], local))
+    assert archived == ["incoming/a.txt", "incoming/b c.pdf"]
+    # One page here; a truncated page loops back to list the next one with its token.
+    assert FEEL.evaluate(str(more)[1:], process) is False
+    assert FEEL.evaluate(str(more)[1:], {"listing": {"truncated": True}}) is True
+
+    keys = [o["Key"] for o in aws.list_objects_v2(Bucket="my-bucket", Prefix="archive/")["Contents"]]
+    assert [re.sub(r"^archive/\d{4}/\d{2}/", "", key) for key in keys] == ["a.txt", "b c.pdf"]
+    stored = aws.head_object(Bucket="my-bucket", Key=keys[0])
+    assert stored["StorageClass"] == "STANDARD_IA"
+    assert aws.get_object(Bucket="my-bucket", Key=keys[1])["Body"].read() == b"incoming/b c.pdf"
 
 
 async def test_download_as_document_example(aws: Any, documents: DocumentsApi) -> None:

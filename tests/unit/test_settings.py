@@ -23,8 +23,9 @@ class TestDefaults:
         settings = WorkerSettings()
         assert settings.zeebe_address == "localhost:26500"
         assert settings.task_type_camunda == "io.camunda:aws-s3:1"
-        # The pool is shared by the four task types, each with its own running-jobs limit.
-        assert (settings.max_running_jobs, settings.effective_thread_pool_size) == (32, 128)
+        # The pool is shared by the eight task types, each with its own running-jobs limit.
+        assert (settings.max_running_jobs, settings.effective_thread_pool_size) == (32, 256)
+        assert settings.copy_multipart_threshold_bytes == 5 * 1024**3
         assert settings.secret_prefix == "SECRET_"
         assert settings.allowed_endpoint_list == ()
         assert gateway_connection(settings).describe() == "plaintext"
@@ -92,14 +93,35 @@ class TestTaskTypeSelection:
     def test_an_empty_name_switches_a_task_type_off(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from connector.actions.registry import build_task_specs
 
-        for name in ("UPLOAD", "DOWNLOAD", "DELETE"):
+        for name in ("UPLOAD", "DOWNLOAD", "DELETE", "LIST", "COPY", "PRESIGN", "HEAD"):
             monkeypatch.setenv(f"S3_CONNECTOR_TASK_TYPE_{name}", "")
         settings = WorkerSettings()
         assert [spec.task_type for spec in build_task_specs(settings)] == ["io.camunda:aws-s3:1"]
         assert settings.effective_thread_pool_size == 32
 
+    def test_the_further_actions_are_served_renameable_and_switchable(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from connector.actions.registry import build_task_specs
+
+        served = {spec.task_type: spec.fetch_variables for spec in build_task_specs(WorkerSettings())}
+        for name in ("list", "copy", "presign", "head"):
+            assert served[f"s3-connector:{name}:1"] == ("authentication", "configuration", "action", "awsCredential")
+        monkeypatch.setenv("S3_CONNECTOR_TASK_TYPE_LIST", "acme:s3-list")
+        monkeypatch.setenv("S3_CONNECTOR_TASK_TYPE_PRESIGN", "")
+        settings = WorkerSettings()
+        names = [spec.task_type for spec in build_task_specs(settings)]
+        assert "acme:s3-list" in names and "s3-connector:presign:1" not in names and len(names) == 7
+        assert settings.effective_thread_pool_size == 32 * 7
+
+    @pytest.mark.parametrize("value", ["0", str(5 * 1024**3 + 1)])
+    def test_the_copy_threshold_stays_within_copy_objects_limit(
+        self, monkeypatch: pytest.MonkeyPatch, value: str
+    ) -> None:
+        monkeypatch.setenv("S3_CONNECTOR_COPY_MULTIPART_THRESHOLD_BYTES", value)
+        with pytest.raises(ValidationError):
+            WorkerSettings()
+
     def test_at_least_one_task_type(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        for name in ("CAMUNDA", "UPLOAD", "DOWNLOAD", "DELETE"):
+        for name in ("CAMUNDA", "UPLOAD", "DOWNLOAD", "DELETE", "LIST", "COPY", "PRESIGN", "HEAD"):
             monkeypatch.setenv(f"S3_CONNECTOR_TASK_TYPE_{name}", " ")
         with pytest.raises(ValidationError, match="serve nothing"):
             WorkerSettings()

@@ -12,8 +12,11 @@ from connector.feel.durations import DurationError, parse_duration_ms
 from connector.s3.validation import bucket_name_problem, key_problem
 
 __all__ = [
+    "KMS_ENCRYPTIONS",
     "BucketName",
+    "Encryption",
     "ObjectKey",
+    "OptionalStorageClass",
     "PositiveDuration",
     "PresignExpiry",
     "ShortText",
@@ -74,6 +77,9 @@ StorageClass = Literal[
     "GLACIER_IR",
     "EXPRESS_ONEZONE",
 ]
+OptionalStorageClass = Annotated[StorageClass | None, BeforeValidator(blank_to_none)]
+Encryption = Annotated[Literal["AES256", "aws:kms", "aws:kms:dsse"] | None, BeforeValidator(blank_to_none)]
+KMS_ENCRYPTIONS = ("aws:kms", "aws:kms:dsse")  # the encryptions a kmsKeyId goes with
 # S3's limits: 2 KB of user metadata, 10 tags of 128/256 characters.
 _METADATA_MAX_BYTES = 2048
 

@@ -15,12 +15,14 @@ from pydantic import BeforeValidator, Field, StrictBool, model_validator
 from connector.actions.camunda import DownloadFormat, download_format, repair_document
 from connector.actions.connection import Input, S3Job, blank_to_none
 from connector.actions.inputs.common import (
+    KMS_ENCRYPTIONS,
     BucketName,
+    Encryption,
     ObjectKey,
+    OptionalStorageClass,
     PositiveDuration,
     PresignExpiry,
     ShortText,
-    StorageClass,
     Tags,
     UserMetadata,
     VersionId,
@@ -39,10 +41,8 @@ class UploadAction(Input):
     contentType: ShortText = None
     metadata: UserMetadata = None
     tags: Tags = None
-    storageClass: Annotated[StorageClass | None, BeforeValidator(blank_to_none)] = None
-    serverSideEncryption: Annotated[
-        Literal["AES256", "aws:kms", "aws:kms:dsse"] | None, BeforeValidator(blank_to_none)
-    ] = None
+    storageClass: OptionalStorageClass = None
+    serverSideEncryption: Encryption = None
     kmsKeyId: ShortText = None
     cacheControl: ShortText = None
     contentDisposition: ShortText = None
@@ -57,7 +57,7 @@ class UploadAction(Input):
 
     @model_validator(mode="after")
     def _kms_key_needs_kms(self) -> UploadAction:
-        if self.kmsKeyId and self.serverSideEncryption not in ("aws:kms", "aws:kms:dsse"):
+        if self.kmsKeyId and self.serverSideEncryption not in KMS_ENCRYPTIONS:
             raise ValueError("kmsKeyId needs serverSideEncryption 'aws:kms' or 'aws:kms:dsse'")
         return self
 
