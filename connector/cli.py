@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from connector import __version__
-from connector.app import invoke_job, run_worker, setup_logging
 from connector.errors import ConfigurationError, UsageError
 from connector.settings import WorkerSettings
 
@@ -86,6 +85,8 @@ def _settings() -> WorkerSettings:
 
 
 def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
+    from connector import app
+
     served = settings.served_task_types
     task_type = args.task_type or served[0]
     if task_type not in served:
@@ -93,7 +94,7 @@ def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
     variables = _json_argument(args.variables, "variables")
     headers = _json_argument(args.headers, "headers")
     result = asyncio.run(
-        invoke_job(
+        app.invoke_job(
             settings,
             os.environ,
             task_type=task_type,
@@ -169,9 +170,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         settings = _settings()
-        setup_logging(settings, os.environ)
+        # Imported here: --version and usage errors answer without loading the whole worker.
+        from connector import app
+
+        app.setup_logging(settings, os.environ)
         if args.command == "worker":
-            return asyncio.run(run_worker(settings, os.environ))
+            return asyncio.run(app.run_worker(settings, os.environ))
         if args.command == "check":
             return _check(args, settings)
         return _invoke(args, settings)
