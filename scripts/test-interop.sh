@@ -9,9 +9,14 @@ cd "$(dirname "$0")/.."
 # the build's progress is shown and a missing Go fails here, with the script's own message.
 ./scripts/provide-minio.sh >/dev/null
 ./scripts/provide-toxiproxy.sh >/dev/null
-# The S3 truth suite and the S3 integration tests (the connector's S3 layer and its further
-# actions) run on MinIO, and on moto and s3rver beside it, so each difference between them is
-# a named, proven strict xfail (see tests/conftest.py).
+# The S3 truth suite and the S3 integration tests (the connector's S3 layer, its further actions,
+# custom endpoints, faults and the check command) run on MinIO, and on moto and s3rver beside it,
+# so each difference between them is a named, proven strict xfail (see tests/conftest.py).
 # pytest exits 5 when it collected no tests; that is a failure here, never hidden.
-exec .venv/bin/pytest -q -p no:cacheprovider --interop --s3-servers=minio,moto,s3rver \
-    tests/interop tests/integration/test_s3_over_http.py tests/integration/test_further_actions_over_http.py "$@"
+.venv/bin/pytest -q -p no:cacheprovider --interop --s3-servers=minio,moto,s3rver \
+    tests/interop tests/integration/test_s3_over_http.py tests/integration/test_further_actions_over_http.py \
+    tests/integration/test_custom_endpoints.py tests/integration/test_s3_faults.py \
+    tests/integration/test_check_command.py "$@"
+# The end-to-end suite (real worker processes) on MinIO: the default command runs it on moto; here
+# every end-to-end test that touches S3 runs again with MinIO checking each signature.
+exec .venv/bin/pytest -q -p no:cacheprovider --e2e-s3-servers=minio -k minio tests/e2e "$@"

@@ -11,6 +11,13 @@ A test that a server cannot pass says so by name, and is a strict xfail there::
     @pytest.mark.s3_gap(feature="versioning")   # every server whose description lacks it
 
 A strict xfail fails the run when the test passes after all: the marker must then go.
+
+``tests/e2e`` takes its servers from ``--e2e-s3-servers`` instead (default ``moto``; the interop
+command runs it on ``minio``): each end-to-end test starts real worker processes, so running the
+suite once per server would double the default run. s3rver is not one of them, by name: it
+accepts only its fixed key pair (``S3RVER``/``S3RVER``, access key equal to secret), so the
+suite's checks that the secret never leaks could not tell the secret from the access key. It
+runs the integration suite instead.
 """
 
 from __future__ import annotations
@@ -23,7 +30,10 @@ import pytest
 from testkit.s3servers import FEATURES, LACKS, SERVER_NAMES, S3Server, start_s3_server
 
 _INTEROP = Path(__file__).resolve().parent / "interop"
+_E2E = Path(__file__).resolve().parent / "e2e"
 _DEFAULT_S3_SERVERS = "moto,s3rver"
+_DEFAULT_E2E_S3_SERVERS = "moto"
+_E2E_SERVER_NAMES = ("moto", "minio")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,6 +48,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=_DEFAULT_S3_SERVERS,
         help=f"comma list of S3 servers for the s3_server fixture, of {', '.join(SERVER_NAMES)} "
         f"(default {_DEFAULT_S3_SERVERS}; minio needs Go)",
+    )
+    parser.addoption(
+        "--e2e-s3-servers",
+        default=_DEFAULT_E2E_S3_SERVERS,
+        help=f"comma list of S3 servers for tests/e2e, of {', '.join(_E2E_SERVER_NAMES)} "
+        f"(default {_DEFAULT_E2E_S3_SERVERS}; minio needs Go)",
     )
 
 
@@ -57,18 +73,23 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
-def chosen_servers(config: pytest.Config) -> list[str]:
-    """The ``--s3-servers`` names, checked against the known servers."""
-    names = [name.strip() for name in str(config.getoption("--s3-servers")).split(",") if name.strip()]
-    unknown = sorted(set(names) - set(SERVER_NAMES))
+def chosen_servers(
+    config: pytest.Config, option: str = "--s3-servers", known: tuple[str, ...] = SERVER_NAMES
+) -> list[str]:
+    """The names given to ``option``, checked against the ``known`` servers."""
+    names = [name.strip() for name in str(config.getoption(option)).split(",") if name.strip()]
+    unknown = sorted(set(names) - set(known))
     if unknown or not names:
-        raise pytest.UsageError(f"--s3-servers: unknown {unknown or 'empty list'}; known: {', '.join(SERVER_NAMES)}")
+        raise pytest.UsageError(f"{option}: unknown {unknown or 'empty list'}; known: {', '.join(known)}")
     return list(dict.fromkeys(names))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "s3_server" in metafunc.fixturenames:
-        names = chosen_servers(metafunc.config)
+        if _E2E in metafunc.definition.path.parents:
+            names = chosen_servers(metafunc.config, "--e2e-s3-servers", _E2E_SERVER_NAMES)
+        else:
+            names = chosen_servers(metafunc.config)
         metafunc.parametrize("s3_server", names, indirect=True, scope="session", ids=names)
 
 

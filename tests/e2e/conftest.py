@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from testkit.gateway import GatewayServer
-from testkit.moto_http import admin_client, moto_server
+from testkit.minio_admin import MinioAdmin
+from testkit.s3servers import S3Server
 from tests.e2e.worker_process import WorkerProcess
 
 BUCKET = "e2e-bucket"
@@ -17,14 +18,31 @@ SECRET_VALUE = "Zq7-e2e-SECRET-value-9xK"
 
 
 @pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    with moto_server(BUCKET) as endpoint:
-        yield endpoint
+def e2e_store(s3_server: S3Server) -> S3Server:
+    """The session's S3 server (``--e2e-s3-servers``), with :data:`BUCKET` and a user whose keys
+    are :data:`ACCESS_KEY` and :data:`SECRET_VALUE`: the worker signs with them, and on MinIO a
+    wrong signature is refused, so the secret really travels through the secrets provider."""
+    if s3_server.name == "minio":
+        admin = MinioAdmin(
+            s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key, s3_server.region
+        )
+        admin.add_user(ACCESS_KEY, SECRET_VALUE)
+        admin.set_user_policy(ACCESS_KEY, "readwrite")
+    client = s3_server.client()
+    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
+        client.create_bucket(Bucket=BUCKET)
+    return s3_server
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(e2e_store: S3Server) -> str:
+    return e2e_store.endpoint_url
 
 
 @pytest.fixture
-def s3(s3_endpoint: str) -> Any:
-    return admin_client(s3_endpoint)
+def s3(e2e_store: S3Server) -> Any:
+    """A client with the server's own (root) credentials, to arrange and check objects."""
+    return e2e_store.client()
 
 
 @pytest.fixture
@@ -50,7 +68,7 @@ def start_worker(gateway: GatewayServer, s3_endpoint: str, tmp_path: Path) -> It
             "S3_CONNECTOR_LOG_LEVEL": "DEBUG",
             "SECRET_S3_SECRET_KEY": SECRET_VALUE,
             "SECRET_KEY_PREFIX": "from-secret",
-            # moto's server answers STS too, for assumeRole.
+            # moto's server and MinIO answer STS too, for assumeRole.
             "S3_CONNECTOR_STS_ENDPOINT": s3_endpoint,
             **extra_env,
         }

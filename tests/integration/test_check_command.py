@@ -1,4 +1,5 @@
-"""``s3-connector check`` against moto's server over HTTP, as an operator runs it."""
+"""``s3-connector check`` against real S3 servers over HTTP (moto, s3rver; MinIO in the interop
+command), as an operator runs it."""
 
 from __future__ import annotations
 
@@ -6,20 +7,24 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import uuid
 from typing import Any
 
 import pytest
 
-from testkit.moto_http import admin_client, moto_server
+from testkit.minio_admin import MinioAdmin
+from testkit.s3servers import S3Server
 
 BUCKET = "check-bucket"
+SECRET = "check-secret-value"
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with moto_server(BUCKET) as url:
-        yield url
+@pytest.fixture
+def server(s3_server: S3Server) -> S3Server:
+    client = s3_server.client()
+    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
+        client.create_bucket(Bucket=BUCKET)
+    return s3_server
 
 
 def check(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -34,55 +39,74 @@ def check(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     )
 
 
-def variables(endpoint: str, **auth: Any) -> str:
-    authentication = auth or {"accessKey": "AKIACHECK", "secretKey": "{{secrets.CHECK_SECRET}}"}
+def variables(server: S3Server, **auth: Any) -> str:
+    authentication = auth or {"accessKey": server.access_key_id, "secretKey": "{{secrets.CHECK_SECRET}}"}
     return json.dumps(
-        {"authentication": authentication, "configuration": {"region": "us-east-1", "endpoint": endpoint}}
+        {"authentication": authentication, "configuration": {"region": server.region, "endpoint": server.endpoint_url}}
     )
 
 
+def put_only(server: S3Server) -> dict[str, str]:
+    """Credentials that may put objects in :data:`BUCKET` and do nothing else.
+
+    moto enforces no user policies, but refuses anonymous reads and deletes while letting an
+    anonymous caller write to a bucket without a policy; MinIO enforces a user's policy."""
+    if server.name == "moto":
+        return {"type": "anonymous"}
+    admin = MinioAdmin(server.endpoint_url, server.access_key_id, server.secret_access_key, server.region)
+    user, secret = f"put-only-{uuid.uuid4().hex[:8]}", f"secret-{uuid.uuid4().hex}"
+    admin.add_user(user, secret)
+    statement = {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [f"arn:aws:s3:::{BUCKET}/*"]}
+    admin.add_policy(f"policy-{user}", {"Version": "2012-10-17", "Statement": [statement]})
+    admin.set_user_policy(user, f"policy-{user}")
+    return {"accessKey": user, "secretKey": secret}
+
+
 class TestCheck:
-    def test_all_permissions_work_and_nothing_is_left(self, endpoint: str) -> None:
+    def test_all_permissions_work_and_nothing_is_left(self, server: S3Server) -> None:
         result = check(
             "--bucket",
             BUCKET,
             "--variables",
-            variables(endpoint),
+            variables(server),
             "--list",
             "--json",
-            env={"SECRET_CHECK_SECRET": "check-secret-value"},
+            env={"SECRET_CHECK_SECRET": server.secret_access_key},
         )
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
         assert report["ok"] and [s["name"] for s in report["steps"]] == ["put", "head", "get", "list", "delete"]
-        s3 = admin_client(endpoint)
-        assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
-        assert "check-secret-value" not in result.stdout + result.stderr
+        assert server.client().list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
+        assert server.secret_access_key not in result.stdout + result.stderr
 
-    def test_missing_permissions_are_named_and_exit_1(self, endpoint: str) -> None:
-        # moto lets anonymous callers write to a bucket without a policy, but not read or delete.
-        result = check("--bucket", BUCKET, "--variables", variables(endpoint, type="anonymous"), "--prefix", "anon/")
+    @pytest.mark.s3_gap("s3rver", reason="s3rver has no users and no access checks: every request is allowed")
+    def test_missing_permissions_are_named_and_exit_1(self, server: S3Server) -> None:
+        result = check("--bucket", BUCKET, "--variables", variables(server, **put_only(server)), "--prefix", "anon/")
         assert result.returncode == 1
         assert "put     s3:PutObject     ok" in result.stdout
         assert "get     s3:GetObject     FAILED (AccessDenied)" in result.stdout
         assert "grant s3:DeleteObject on arn:aws:s3:::check-bucket/*" in result.stdout
         assert "could not be removed" in result.stdout and "some permissions are missing" in result.stdout
-        s3 = admin_client(endpoint)
+        s3 = server.client()
         for item in s3.list_objects_v2(Bucket=BUCKET, Prefix="anon/").get("Contents", []):
             s3.delete_object(Bucket=BUCKET, Key=item["Key"])
 
-    def test_steps_after_a_failed_put_are_skipped(self, endpoint: str) -> None:
-        result = check("--bucket", "absent-bucket-y", "--variables", variables(endpoint, type="anonymous"), "--json")
+    def test_steps_after_a_failed_put_are_skipped(self, server: S3Server) -> None:
+        result = check("--bucket", "absent-bucket-y", "--variables", variables(server, type="anonymous"), "--json")
         report = json.loads(result.stdout)
         assert result.returncode == 1 and report["steps"][0]["ok"] is False
         assert {step["code"] for step in report["steps"][1:]} == {"SKIPPED"}
 
-    def test_missing_bucket(self, endpoint: str) -> None:
+    def test_missing_bucket(self, server: S3Server) -> None:
         result = check(
-            "--bucket", "no-such-bucket-x", "--variables", variables(endpoint), env={"SECRET_CHECK_SECRET": "s"}
+            "--bucket",
+            "no-such-bucket-x",
+            "--variables",
+            variables(server),
+            env={"SECRET_CHECK_SECRET": server.secret_access_key},
         )
         assert result.returncode == 1 and "NoSuchBucket" in result.stdout
 
-    def test_invalid_bucket_name_fails_before_any_request(self, endpoint: str) -> None:
-        result = check("--bucket", "Bad_Name", "--variables", variables(endpoint), env={"SECRET_CHECK_SECRET": "s"})
+    def test_invalid_bucket_name_fails_before_any_request(self, server: S3Server) -> None:
+        result = check("--bucket", "Bad_Name", "--variables", variables(server), env={"SECRET_CHECK_SECRET": "s"})
         assert result.returncode == 1 and "--bucket" in result.stderr

@@ -1,18 +1,16 @@
-"""Custom endpoints and path-style addressing against two independent S3 implementations:
-moto's server and s3rver, both real HTTP servers on loopback."""
+"""Custom endpoints and path-style addressing against independent S3 implementations, all real
+HTTP servers on loopback: moto's server and s3rver, and MinIO in the interop command."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from connector.actions.handlers import S3Actions
 from connector.actions.policy import S3Policy
@@ -23,43 +21,31 @@ from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache, ClientSpec
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
-from testkit.s3rver import ACCESS_KEY, SECRET_KEY, S3rver
+from testkit.s3servers import S3Server
 
 BUCKET = "endpoint-bucket"
-IMPLEMENTATION: dict[str, str] = {}  # endpoint URL -> "moto" | "s3rver"
 AWKWARD_KEYS = ["plain.txt", "dir/ünïcödé ✓.txt", "a b+c=d.txt", "hash#and?query.txt", "100% real.txt"]
 
 
-@pytest.fixture(scope="module", params=["moto", "s3rver"])
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "moto":
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}"
-        stop = server.stop
-    else:
-        s3rver = S3rver(tmp_path_factory.mktemp("s3rver"))
-        url, stop = s3rver.url, s3rver.stop
-    IMPLEMENTATION[url] = request.param
-    boto3.client(
-        "s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY
-    ).create_bucket(Bucket=BUCKET)
-    yield url
-    stop()
+@pytest.fixture
+def store(s3_server: S3Server) -> S3Server:
+    client = s3_server.client()
+    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
+        client.create_bucket(Bucket=BUCKET)
+    return s3_server
 
 
 @pytest.fixture
-async def run(store: str) -> AsyncIterator[Any]:
+async def run(store: S3Server) -> AsyncIterator[Any]:
     executor = BlockingExecutor(max_workers=2)
-    actions = S3Actions(policy=S3Policy(allowed_endpoints=(store,)), clients=ClientCache())
+    actions = S3Actions(policy=S3Policy(allowed_endpoints=(store.endpoint_url,)), clients=ClientCache())
     pipeline = Pipeline(secrets=EnvironmentSecrets({}), executor=executor)
     handlers = {"upload": actions.upload, "download": actions.download, "delete": actions.delete}
 
     async def run_job(kind: str, action: dict[str, Any], **more: Any) -> Any:
         variables = {
-            "authentication": {"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY},
-            "configuration": {"region": "us-east-1", "endpoint": store},
+            "authentication": {"accessKey": store.access_key_id, "secretKey": store.secret_access_key},
+            "configuration": {"region": store.region, "endpoint": store.endpoint_url},
             "action": action,
             **more,
         }
@@ -77,11 +63,11 @@ def response(outcome: Any) -> dict[str, Any]:
 
 class TestRoundTrip:
     @pytest.mark.parametrize("key", AWKWARD_KEYS)
-    async def test_upload_download_delete(self, run: Any, store: str, key: str) -> None:
+    async def test_upload_download_delete(self, run: Any, store: S3Server, key: str) -> None:
         uploaded = response(await run("upload", {"bucket": BUCKET, "key": key, "document": f"content of {key}"}))
         assert uploaded["key"] == key
         # The link is path-style, percent-encoded, and names the object: fetching it signed gets the bytes.
-        assert uploaded["link"].startswith(f"{store}/{BUCKET}/") and " " not in uploaded["link"]
+        assert uploaded["link"].startswith(f"{store.endpoint_url}/{BUCKET}/") and " " not in uploaded["link"]
         downloaded = response(
             await run("download", {"bucket": BUCKET, "key": key}, documentReturnFormat={"choice": "TEXT"})
         )
@@ -108,13 +94,13 @@ class TestRoundTrip:
 
 
 class TestMultipart:
-    def test_multipart_upload_with_path_style(self, store: str) -> None:
+    def test_multipart_upload_with_path_style(self, store: S3Server) -> None:
         client = ClientCache().get(
             ClientSpec(
-                access_key_id=ACCESS_KEY,
-                secret_access_key=SECRET_KEY,
-                region="us-east-1",
-                endpoint_url=store,
+                access_key_id=store.access_key_id,
+                secret_access_key=store.secret_access_key,
+                region=store.region,
+                endpoint_url=store.endpoint_url,
                 path_style=True,
                 checksum_when_required=True,
             )
@@ -132,7 +118,7 @@ class TestMultipart:
         assert result.size == len(data)
         stored = client.get_object(Bucket=BUCKET, Key="multi/part.bin")["Body"].read()
         assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
-        if IMPLEMENTATION[store] == "moto":  # s3rver does not implement ListMultipartUploads
+        if "multipart-listing" not in store.lacks:
             assert client.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
 
 

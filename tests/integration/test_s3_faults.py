@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,15 +16,17 @@ from connector.runtime.pipeline import Pipeline, TaskSpec
 from connector.runtime.secrets import EnvironmentSecrets
 from connector.s3.client import ClientCache
 from testkit.http_servers import DelayingProxy
-from testkit.moto_http import admin_client, moto_server
+from testkit.s3servers import S3Server
 
 BUCKET = "fault-bucket"
 
 
-@pytest.fixture(scope="module")
-def store() -> Iterator[str]:
-    with moto_server(BUCKET) as endpoint:
-        yield endpoint
+@pytest.fixture
+def store(s3_server: S3Server) -> S3Server:
+    client = s3_server.client()
+    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
+        client.create_bucket(Bucket=BUCKET)
+    return s3_server
 
 
 @pytest.fixture
@@ -34,14 +36,14 @@ async def executor() -> AsyncIterator[BlockingExecutor]:
     pool.shutdown(wait=True)
 
 
-async def upload(executor: BlockingExecutor, endpoint: str, key: str, max_attempts: int) -> Any:
+async def upload(executor: BlockingExecutor, store: S3Server, endpoint: str, key: str, max_attempts: int) -> Any:
     actions = S3Actions(
         policy=S3Policy(allowed_endpoints=(endpoint,), max_attempts=max_attempts), clients=ClientCache()
     )
     pipeline = Pipeline(secrets=EnvironmentSecrets({}), executor=executor)
     variables = {
-        "authentication": {"accessKey": "a", "secretKey": "b"},
-        "configuration": {"region": "us-east-1", "endpoint": endpoint},
+        "authentication": {"accessKey": store.access_key_id, "secretKey": store.secret_access_key},
+        "configuration": {"region": store.region, "endpoint": endpoint},
         "action": {"bucket": BUCKET, "key": key, "document": "payload"},
     }
     job = Job.of(key=1, task_type="u", retries=3, variables=variables, headers={"retryBackoff": "PT20S"})
@@ -50,20 +52,20 @@ async def upload(executor: BlockingExecutor, endpoint: str, key: str, max_attemp
 
 class TestThrottling:
     async def test_short_throttling_is_absorbed_by_request_retries(
-        self, store: str, executor: BlockingExecutor
+        self, store: S3Server, executor: BlockingExecutor
     ) -> None:
-        with DelayingProxy(store, throttle_first=2) as proxy:
-            outcome = await upload(executor, proxy.url, "throttled/short.txt", max_attempts=3)
+        with DelayingProxy(store.endpoint_url, throttle_first=2) as proxy:
+            outcome = await upload(executor, store, proxy.url, "throttled/short.txt", max_attempts=3)
             assert isinstance(outcome, Complete) and proxy.throttled == 2
-        assert admin_client(store).get_object(Bucket=BUCKET, Key="throttled/short.txt")["Body"].read() == b"payload"
+        assert store.client().get_object(Bucket=BUCKET, Key="throttled/short.txt")["Body"].read() == b"payload"
 
     async def test_lasting_throttling_fails_the_job_for_a_later_retry(
-        self, store: str, executor: BlockingExecutor
+        self, store: S3Server, executor: BlockingExecutor
     ) -> None:
-        with DelayingProxy(store, throttle_first=100) as proxy:
-            outcome = await upload(executor, proxy.url, "throttled/long.txt", max_attempts=2)
+        with DelayingProxy(store.endpoint_url, throttle_first=100) as proxy:
+            outcome = await upload(executor, store, proxy.url, "throttled/long.txt", max_attempts=2)
             assert proxy.throttled == 2  # botocore tried twice, then the job gave up for now
         assert isinstance(outcome, Fail)
         assert (outcome.retries, outcome.retry_backoff_ms) == (2, 20_000)
         assert outcome.variables["error"]["code"] == "SlowDown" and "FAULT" in outcome.message
-        assert "Contents" not in admin_client(store).list_objects_v2(Bucket=BUCKET, Prefix="throttled/long")
+        assert "Contents" not in store.client().list_objects_v2(Bucket=BUCKET, Prefix="throttled/long")

@@ -1,4 +1,11 @@
-"""Fixtures for the S3 layer: an isolated AWS environment and an in-process moto S3."""
+"""Fixtures for the S3 layer: an isolated AWS environment and an in-process moto S3.
+
+Why these unit tests run on moto in-process only: they intercept boto3 inside the test process
+(``mock_aws``), which no server outside it can do, so they run in milliseconds and can reach
+into the model (STS clocks, exact request counts). What they prove about S3 is proven again over
+HTTP on moto, s3rver and MinIO by ``tests/integration`` (the ``s3_server`` fixture) and the
+truth suite ``tests/interop/s3``, where each server's difference is a named strict xfail.
+"""
 
 from __future__ import annotations
 
