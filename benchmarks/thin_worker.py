@@ -27,8 +27,7 @@ async def main(gateway: str, endpoint: str, concurrency: int) -> None:
         "s3",
         endpoint_url=endpoint,
         region_name="us-east-1",
-        aws_access_key_id="a",
-        aws_secret_access_key="b",
+        # Keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, set by the driver for its store.
         config=Config(max_pool_connections=concurrency, s3={"addressing_style": "path"}),
     )
     pool = ThreadPoolExecutor(max_workers=concurrency)
