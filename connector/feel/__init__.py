@@ -22,6 +22,6 @@ and ``functions_connector``; ``engine`` ties them together with the cache and th
 
 from __future__ import annotations
 
-from connector.feel.engine import CompiledExpression, FeelEngine
+from connector.feel.engine import CompiledExpression, FeelEngine, FeelLimits
 
-__all__ = ["CompiledExpression", "FeelEngine"]
+__all__ = ["CompiledExpression", "FeelEngine", "FeelLimits"]

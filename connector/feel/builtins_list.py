@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
 from connector.feel.operators import ORDERED_TYPES, same
 from connector.feel.registry import builtin
@@ -240,6 +241,7 @@ def _duplicate_values(items: Any) -> Any:
 
 
 def _flatten(items: list[Any]) -> list[Any]:
+    current_budget().spend(len(items))  # a list may hold one list many times over: count each copy
     return [value for item in items for value in (_flatten(item) if type(item) is list else [item])]
 
 

@@ -1,42 +1,99 @@
-"""Java regular expressions (what Camunda's ``matches``, ``replace``, ``split`` use) on Python's ``re``.
+"""Java regular expressions (what Camunda's ``matches``, ``replace``, ``split`` use), run with a time limit.
 
-Patterns compile with ``re.ASCII`` because Java's ``\\d``, ``\\w``, ``\\s``, ``\\b`` and
+Patterns compile with ASCII semantics because Java's ``\\d``, ``\\w``, ``\\s``, ``\\b`` and
 case-insensitive matching are ASCII-only by default. Java-only syntax that has a direct
-equivalent is translated (``(?<name>..)``, ``\\Q..\\E``, ``\\z``); anything ``re`` cannot compile
-counts as an invalid pattern, for which Camunda's functions yield null.
+equivalent is translated (``(?<name>..)``, ``\\Q..\\E``, ``\\z``); anything the standard library's
+``re`` cannot compile, and a ``{`` that is no quantifier Java accepts, counts as an invalid pattern,
+for which Camunda's functions yield null.
+
+Matching runs on the ``regex`` package (in its ``re``-compatible ``V0`` mode), whose matching
+functions take a ``timeout``: a pattern such as ``(a+)+$`` backtracks for hours on Java's and on
+``re``'s engine alike, and the worker must not stall on one. :func:`run` passes the evaluation's
+remaining time and turns a timeout into the evaluation's failure.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import warnings
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-__all__ = ["compile_pattern", "java_replacement", "java_split"]
+import regex
 
-_FLAGS = {"s": re.DOTALL, "m": re.MULTILINE, "i": re.IGNORECASE, "x": re.VERBOSE}
+from connector.feel.budget import current_budget
+
+__all__ = ["Pattern", "compile_pattern", "java_replacement", "java_split", "run"]
+
+Pattern = Any  # a compiled ``regex`` pattern (the package ships no type information)
+T = TypeVar("T")
+
+_FLAGS = {"s": regex.DOTALL, "m": regex.MULTILINE, "i": regex.IGNORECASE, "x": regex.VERBOSE}
+_RE_FLAGS = {"s": re.DOTALL, "m": re.MULTILINE, "i": re.IGNORECASE, "x": re.VERBOSE}
 _QUOTED = re.compile(r"\\Q(.*?)(?:\\E|$)", re.DOTALL)
 _NAMED_GROUP = re.compile(r"(?<!\\)\(\?<(?=[A-Za-z])")
 _END_OF_INPUT = re.compile(r"(?<!\\)((?:\\\\)*)\\z")
+_JAVA_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
 
 
 @functools.lru_cache(maxsize=256)
-def compile_pattern(pattern: str, flags: str = "") -> re.Pattern[str] | None:
+def compile_pattern(pattern: str, flags: str = "") -> Pattern | None:
     """Compile a Java regex with FEEL's flag letters (``s``, ``m``, ``i``, ``x``); ``None`` if invalid."""
     translated = _QUOTED.sub(lambda match: re.escape(match.group(1)), pattern)
     translated = _NAMED_GROUP.sub("(?P<", translated)
     translated = _END_OF_INPUT.sub(r"\1\\Z", translated)
-    options = re.ASCII
-    for letter, flag in _FLAGS.items():
-        if letter in flags:
-            options |= flag
+    if not _braces_are_quantifiers(translated):
+        return None  # Java: "Illegal repetition"; `regex` would read e.g. {e<=1} as fuzzy matching
+    options, re_options = regex.ASCII | regex.V0, re.ASCII
+    for letter in flags:
+        options |= _FLAGS.get(letter, 0)
+        re_options |= _RE_FLAGS.get(letter, 0)
     try:
-        return re.compile(translated, options)
-    except (re.error, OverflowError, RecursionError):
+        # `re` decides what is valid, as it did before `regex` ran the matching: `regex` accepts
+        # more (\\p{..}, \\K, branch reset groups) and with other meanings than Java's
+        re.compile(translated, re_options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # `regex` warns about `[[` and `&&`, which `re` takes literally
+            return regex.compile(translated, options)
+    except (re.error, regex.error, OverflowError, RecursionError):
         return None
 
 
-def java_replacement(template: str, pattern: re.Pattern[str]) -> Callable[[re.Match[str]], str] | None:
+def _braces_are_quantifiers(pattern: str) -> bool:
+    """Whether every ``{`` outside a character class and not escaped starts ``{n}``, ``{n,}`` or ``{n,m}``."""
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern.startswith("]", index + 1) or pattern.startswith("^]", index + 1):
+                index += 1 + (pattern[index + 1] == "^")  # a leading ] is a member of the class
+        elif char == "{" and not _JAVA_QUANTIFIER.match(pattern, index):
+            return False
+        index += 1
+    return True
+
+
+def run(call: Callable[..., T], *args: Any) -> T:
+    """Call a ``regex`` matching function with the evaluation's remaining time as its ``timeout``.
+
+    Raises:
+        BudgetExceeded: the matching ran out of the evaluation's time.
+    """
+    budget = current_budget()
+    try:
+        return call(*args, timeout=budget.remaining_s())
+    except TimeoutError:
+        raise budget.timed_out() from None
+
+
+def java_replacement(template: str, pattern: Pattern) -> Callable[[Any], str] | None:
     """A ``re.sub`` replacement for Java's template syntax: ``$1``, ``${name}``, ``\\$`` for a literal ``$``.
 
     ``None`` if the template refers to a group the pattern does not have (Java fails there too).
@@ -56,10 +113,17 @@ def java_replacement(template: str, pattern: re.Pattern[str]) -> Callable[[re.Ma
         else:
             parts.append(char)
             index += 1
-    return lambda match: "".join(part if isinstance(part, str) else (match.group(part) or "") for part in parts)
+    budget = current_budget()
+
+    def expand(match: Any) -> str:
+        text = "".join(part if isinstance(part, str) else (match.group(part) or "") for part in parts)
+        budget.spend_text(len(text))  # a long replacement for each of many matches multiplies
+        return text
+
+    return expand
 
 
-def _group_reference(template: str, index: int, pattern: re.Pattern[str]) -> tuple[int | None, int]:
+def _group_reference(template: str, index: int, pattern: Pattern) -> tuple[int | None, int]:
     if template.startswith("{", index):
         end = template.find("}", index)
         name = template[index + 1 : end] if end > 0 else ""
@@ -73,10 +137,10 @@ def _group_reference(template: str, index: int, pattern: re.Pattern[str]) -> tup
     return (number if number <= pattern.groups else None), index
 
 
-def java_split(pattern: re.Pattern[str], text: str) -> list[str]:
+def java_split(pattern: Pattern, text: str) -> list[str]:
     """``Pattern.split(text, -1)``: trailing empty strings kept, no leading one for an empty match at 0."""
     parts, last = [], 0
-    for match in pattern.finditer(text):
+    for match in run(pattern.finditer, text):
         if match.end() == 0:
             continue
         parts.append(text[last : match.start()])

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
+from connector.feel.budget import current_budget
 from connector.feel.durations import format_java_duration, format_java_period
 from connector.feel.entry_order import variable_order
 from connector.feel.temporal_format import jackson_text
@@ -191,8 +192,10 @@ def to_python(value: Any) -> Any:
     if kind is Decimal:
         return _number_to_python(value)
     if kind is dict:
+        current_budget().spend(len(value) + 1)  # a result may share one list many times over: count each copy
         return {key: to_python(item) for key, item in value.items()}
     if kind is list:
+        current_budget().spend(len(value) + 1)
         return [to_python(item) for item in value]
     if kind is DayTimeDuration:
         return format_java_duration(value.nanos)

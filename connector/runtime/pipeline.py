@@ -21,7 +21,7 @@ from connector.errors import ConnectorError
 from connector.feel import FeelEngine
 from connector.redaction import Redactor
 from connector.runtime.executor import BlockingExecutor
-from connector.runtime.expressions import ExpressionEngine, decision_from_value
+from connector.runtime.expressions import ExpressionEngine, decision_from_value, evaluate_header
 from connector.runtime.headers import JobHeaders, parse_headers
 from connector.runtime.job_json import decode_object
 from connector.runtime.jobs import Job
@@ -164,4 +164,4 @@ class Pipeline:
         else:
             result = dict(output) if output else dict(response or {})
         context = {**result, "response": result, "job": {"retries": job.retries}}
-        return decision_from_value(self._feel.evaluate(expression, context))
+        return decision_from_value(evaluate_header(self._feel, "errorExpression", expression, context))
