@@ -13,7 +13,7 @@ from typing import Any
 
 from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
-from connector.feel.regex import compile_pattern, java_replacement, java_split, run
+from connector.feel.regex import compile_pattern, find_all, java_replacement, java_split, run
 from connector.feel.registry import builtin
 
 __all__: list[str] = []
@@ -135,7 +135,7 @@ def _split(text: Any, delimiter: Any) -> Any:
 @builtin("extract", "input", "pattern")
 def _extract(text: Any, pattern: Any) -> Any:
     compiled = compile_pattern(pattern) if _strings(text, pattern) else None
-    return None if compiled is None else [match.group(0) for match in run(compiled.finditer, text)]
+    return None if compiled is None else [match.group(0) for match in find_all(compiled, text)]
 
 
 @builtin("trim", "string")

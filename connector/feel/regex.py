@@ -24,7 +24,7 @@ import regex
 
 from connector.feel.budget import current_budget
 
-__all__ = ["Pattern", "compile_pattern", "java_replacement", "java_split", "run"]
+__all__ = ["Pattern", "compile_pattern", "find_all", "java_replacement", "java_split", "run"]
 
 Pattern = Any  # a compiled ``regex`` pattern (the package ships no type information)
 T = TypeVar("T")
@@ -93,6 +93,11 @@ def run(call: Callable[..., T], *args: Any) -> T:
         raise budget.timed_out() from None
 
 
+def find_all(pattern: Pattern, text: str) -> list[Any]:
+    """Every match of ``pattern`` in ``text`` (``finditer``, read within the evaluation's time)."""
+    return run(lambda subject, timeout: list(pattern.finditer(subject, timeout=timeout)), text)
+
+
 def java_replacement(template: str, pattern: Pattern) -> Callable[[Any], str] | None:
     """A ``re.sub`` replacement for Java's template syntax: ``$1``, ``${name}``, ``\\$`` for a literal ``$``.
 
@@ -140,7 +145,7 @@ def _group_reference(template: str, index: int, pattern: Pattern) -> tuple[int |
 def java_split(pattern: Pattern, text: str) -> list[str]:
     """``Pattern.split(text, -1)``: trailing empty strings kept, no leading one for an empty match at 0."""
     parts, last = [], 0
-    for match in run(pattern.finditer, text):
+    for match in find_all(pattern, text):
         if match.end() == 0:
             continue
         parts.append(text[last : match.start()])
