@@ -57,7 +57,7 @@ def _feel_mapping(expression: str, response: Mapping[str, Any], feel: Expression
         return {}
     if not isinstance(value, Mapping):
         raise INVALID_RESULT_EXPRESSION.error(
-            f"Result expression must return a context, but got {type(value).__name__}"
+            f"Header 'resultExpression' must return a context, but got {type(value).__name__}"
         )
     return dict(value)
 
