@@ -54,6 +54,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("{uploadedAt: now(), key: key}", RESULT_CONTEXT),
     ('{stale: date and time(response.lastModified) < now() - @"P1D"}', HEAD_CONTEXT),
     ('{category: if size in [1..1000] then "small" else "large"}', RESULT_CONTEXT),
+    # a regular expression (on `regex`, with the evaluation's remaining time as its timeout)
+    ('{isPdf: matches(key, "\\.pdf$"), name: replace(key, "^.*/", "")}', RESULT_CONTEXT),
 ]
 
 

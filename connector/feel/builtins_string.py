@@ -13,7 +13,7 @@ from typing import Any
 
 from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
-from connector.feel.regex import compile_pattern, find_all, java_replacement, java_split, run
+from connector.feel.regex import compile_pattern, find_all, java_replace, java_split, run
 from connector.feel.registry import builtin
 
 __all__: list[str] = []
@@ -122,8 +122,7 @@ def _replace_flags(text: Any, pattern: Any, replacement: Any, flags: Any) -> Any
     if not _strings(text, pattern, replacement, flags):
         return None
     compiled = compile_pattern(pattern, flags)
-    expand = None if compiled is None else java_replacement(replacement, compiled)
-    return None if compiled is None or expand is None else run(compiled.sub, expand, text)
+    return None if compiled is None else java_replace(compiled, replacement, text)
 
 
 @builtin("split", "string", "delimiter")

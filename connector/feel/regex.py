@@ -24,7 +24,7 @@ import regex
 
 from connector.feel.budget import current_budget
 
-__all__ = ["Pattern", "compile_pattern", "find_all", "java_replacement", "java_split", "run"]
+__all__ = ["Pattern", "compile_pattern", "find_all", "java_replace", "java_split", "run"]
 
 Pattern = Any  # a compiled ``regex`` pattern (the package ships no type information)
 T = TypeVar("T")
@@ -94,15 +94,51 @@ def run(call: Callable[..., T], *args: Any) -> T:
 
 
 def find_all(pattern: Pattern, text: str) -> list[Any]:
-    """Every match of ``pattern`` in ``text`` (``finditer``, read within the evaluation's time)."""
-    return run(lambda subject, timeout: list(pattern.finditer(subject, timeout=timeout)), text)
+    """Every match, as Java's ``Matcher.find`` finds them, within the evaluation's time.
 
-
-def java_replacement(template: str, pattern: Pattern) -> Callable[[Any], str] | None:
-    """A ``re.sub`` replacement for Java's template syntax: ``$1``, ``${name}``, ``\\$`` for a literal ``$``.
-
-    ``None`` if the template refers to a group the pattern does not have (Java fails there too).
+    After an empty match Java searches again one character later; Python's ``finditer`` would
+    first try a non-empty match at the same place (``b*?`` would match ``b`` there).
     """
+    budget = current_budget()
+    matches, position = [], 0
+    try:
+        while position <= len(text):
+            match = pattern.search(text, position, timeout=budget.remaining_s())
+            if match is None:
+                break
+            budget.spend()
+            matches.append(match)
+            position = match.end() if match.end() > match.start() else match.end() + 1
+    except TimeoutError:
+        raise budget.timed_out() from None
+    return matches
+
+
+def java_replace(pattern: Pattern, template: str, text: str) -> str | None:
+    """``Matcher.replaceAll`` with Java's template syntax: ``$1``, ``${name}``, ``\\$`` for a literal ``$``.
+
+    ``None`` if the template refers to a group the pattern does not have and there is a match
+    (Java reads the template only at the first match, so without one the text comes back as it is).
+    """
+    matches = find_all(pattern, text)
+    if not matches:
+        return text
+    parts = _template_parts(template, pattern)
+    if parts is None:
+        return None
+    budget = current_budget()
+    pieces, last = [], 0
+    for match in matches:
+        replacement = "".join(part if isinstance(part, str) else (match.group(part) or "") for part in parts)
+        budget.spend_text(len(replacement) + match.start() - last)  # a long replacement for many matches multiplies
+        pieces.append(text[last : match.start()])
+        pieces.append(replacement)
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _template_parts(template: str, pattern: Pattern) -> list[str | int] | None:
     parts: list[str | int] = []
     index = 0
     while index < len(template):
@@ -118,14 +154,7 @@ def java_replacement(template: str, pattern: Pattern) -> Callable[[Any], str] | 
         else:
             parts.append(char)
             index += 1
-    budget = current_budget()
-
-    def expand(match: Any) -> str:
-        text = "".join(part if isinstance(part, str) else (match.group(part) or "") for part in parts)
-        budget.spend_text(len(text))  # a long replacement for each of many matches multiplies
-        return text
-
-    return expand
+    return parts
 
 
 def _group_reference(template: str, index: int, pattern: Pattern) -> tuple[int | None, int]:

@@ -143,6 +143,26 @@ class TestRegularExpressions:
         assert FeelEngine().evaluate("matches(s, p)", {"s": "aab", "p": pattern}) is expected
 
 
+class TestJavaMatching:
+    """Matching moved from ``re.finditer``/``re.sub`` to a find loop of our own (for the timeout);
+    it follows ``java.util.regex.Matcher.find``. Expected values are Camunda's engine's answers."""
+
+    @pytest.mark.parametrize(
+        ("expression", "expected"),
+        [
+            ('extract("a b,c", "b*?")', ["", "", "", "", "", ""]),  # Python's finditer would give "b" too
+            ('extract("baaa", "a*")', ["", "aaa", ""]),
+            ('replace("baaa", "a*", "-")', "-b--"),
+            ('replace("abab", "b*?", "-")', "-a-b-a-b-"),
+            ('split("baaa", "a*")', ["b", "", ""]),
+            ('replace("1", "(?:ab)", "$1")', "1"),  # Java reads the template only at a match
+            ('replace("ab", "(?:ab)", "$1")', None),  # ... and there group 1 does not exist
+        ],
+    )
+    def test_matches_are_found_as_java_finds_them(self, expression: str, expected: Any) -> None:
+        assert FeelEngine().evaluate(expression, {}) == expected
+
+
 class TestDefaults:
     def test_real_expressions_over_a_thousand_objects_stay_well_inside(self) -> None:
         contents = [{"key": f"reports/{i:04}.csv", "size": i * 100} for i in range(1000)]
