@@ -120,7 +120,11 @@ class Pipeline:
             redact = redact.with_values(used)
             variables = decode_object(text, "variables")
             response = await spec.handler(variables, replace(self._handler_context, job=job))
-            output = map_result(response, headers, self._feel)
+            if (headers.result_expression or "").startswith("="):
+                # FEEL runs off the event loop: up to its time limit, other jobs keep being served
+                output = await self._handler_context.executor.run(map_result, response, headers, self._feel)
+            else:
+                output = map_result(response, headers, self._feel)
         except ConnectorError as exc:
             error = exc
         except Exception as exc:  # a bug (RecursionError, MemoryError too) must fail the job, not the worker
@@ -132,7 +136,12 @@ class Pipeline:
                 f"Unexpected {type(exc).__name__} in the connector (details in the worker's log)"
             )
         try:
-            decision = self._error_decision(headers, job, response, output, error, redact)
+            if headers.error_expression:  # FEEL, off the event loop like the result expression
+                decision = await self._handler_context.executor.run(
+                    self._error_decision, headers, job, response, output, error, redact
+                )
+            else:
+                decision = None
         except ConnectorError as exc:
             return decide_outcome(
                 output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None, redact=redact
