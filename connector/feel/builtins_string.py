@@ -15,6 +15,7 @@ from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
 from connector.feel.regex import compile_pattern, find_all, java_replace, java_split, run
 from connector.feel.registry import builtin
+from connector.feel.values import clamped_int
 
 __all__: list[str] = []
 
@@ -27,7 +28,7 @@ def _strings(*values: Any) -> bool:
 
 
 def _index(text: str, position: Decimal) -> int:
-    start = int(position)
+    start = clamped_int(position)
     return start - 1 if start > 0 else len(text) + start
 
 
@@ -49,7 +50,7 @@ def _substring_length(text: Any, start: Any, length: Any) -> Any:
     if type(text) is not str or type(start) is not Decimal or type(length) is not Decimal:
         return None
     begin = _index(text, start)
-    return _java_substring(text, begin, min(begin + int(length), len(text)))
+    return _java_substring(text, begin, min(begin + clamped_int(length), len(text)))
 
 
 @builtin("string length", "string")

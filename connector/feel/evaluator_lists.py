@@ -17,7 +17,7 @@ from connector.feel import nodes as n
 from connector.feel.budget import current_budget
 from connector.feel.compiler import Evaluator, Scope, compile_node, compiles
 from connector.feel.operators import ORDERED_TYPES, equals, order, same
-from connector.feel.values import DECIMAL
+from connector.feel.values import DECIMAL, clamped_int
 
 __all__: list[str] = []
 
@@ -98,7 +98,7 @@ def _iteration_source(iterator: n.Iterator) -> Evaluator:
 def _range(start: Any, end: Any) -> list[Decimal] | None:
     if type(start) is not Decimal or type(end) is not Decimal:
         return None
-    count = int(abs(DECIMAL.subtract(end, start))) + 1
+    count = clamped_int(abs(DECIMAL.subtract(end, start))) + 1
     # `for x in 1..n` materializes the range: spent before building it, the steps bound its memory
     current_budget().spend(count)
     step = 1 if start < end else -1

@@ -17,7 +17,7 @@ from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
 from connector.feel.temporal_ops import temporal_add, temporal_property, temporal_subtract
 from connector.feel.temporals import LocalDateTime, LocalTime, ZonedDateTime, ZonedTime, ordering_key
-from connector.feel.values import DECIMAL, DayTimeDuration, FeelFunction, Range, YearMonthDuration
+from connector.feel.values import DECIMAL, DayTimeDuration, FeelFunction, Range, YearMonthDuration, truncated_mod
 
 __all__ = [
     "ORDERED_TYPES",
@@ -120,7 +120,7 @@ def subtract(left: Any, right: Any) -> Any:
 
 def java_int(number: Decimal) -> int:
     """``BigDecimal.intValue()``: the integer part, wrapped to 32 bits as Java does."""
-    return (int(number) + 2**31) % _INT_RANGE - 2**31
+    return (truncated_mod(number, _INT_RANGE) + 2**31) % _INT_RANGE - 2**31
 
 
 def multiply(left: Any, right: Any) -> Any:

@@ -40,9 +40,11 @@ __all__ = [
     "FeelFunction",
     "Range",
     "YearMonthDuration",
+    "clamped_int",
     "from_python",
     "is_number",
     "to_python",
+    "truncated_mod",
     "type_name",
 ]
 
@@ -92,6 +94,30 @@ class FeelFunction:
     params: tuple[str, ...]
     invoke: Callable[[list[Any]], Any] = field(repr=False)
     varargs: bool = False
+
+
+# Python converts 1E+999999 (which `10 ** 999999` is) to an int digit by digit, for minutes; no
+# position, count or size needs more than a long, so larger numbers are clamped instead
+_CLAMP = 2**63
+_SMALL_EXPONENT = 30
+
+
+def clamped_int(number: Decimal) -> int:
+    """``int(number)`` (truncated toward zero), clamped to ±2^63 for numbers too large to convert quickly."""
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > _SMALL_EXPONENT:
+        return _CLAMP if number > 0 else -_CLAMP
+    return int(number)
+
+
+def truncated_mod(number: Decimal, modulus: int) -> int:
+    """``int(number) % modulus``, exact and quick however large the number (by modular powers of ten)."""
+    sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int) or exponent <= _SMALL_EXPONENT:
+        return int(number) % modulus
+    coefficient = int("".join(map(str, digits)))
+    value = coefficient * pow(10, exponent, modulus) % modulus
+    return -value % modulus if sign else value
 
 
 def is_number(value: Any) -> bool:

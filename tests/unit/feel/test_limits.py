@@ -143,6 +143,26 @@ class TestRegularExpressions:
         assert FeelEngine().evaluate("matches(s, p)", {"s": "aab", "p": pattern}) is expected
 
 
+class TestHugeNumbers:
+    @pytest.mark.parametrize(
+        ("expression", "expected"),
+        [
+            ('substring("abc", 1, 10 ** 999999)', "abc"),
+            ("sublist([1, 2, 3], 1, 10 ** 999999)", [1, 2, 3]),
+            ("insert before([1], 10 ** 999999, 2)", [1, 2]),
+            ("[1, 2, 3][10 ** 999999]", None),
+            ("odd(10 ** 999999)", False),  # as Camunda: exact, by modular powers of ten
+            ('duration("PT1S") * 10 ** 40', "PT0S"),  # as Camunda: the factor's intValue() is 0
+        ],
+    )
+    def test_positions_and_factors_of_a_million_digits_answer_at_once(self, expression: str, expected: Any) -> None:
+        # Python converts 1E+999999 to an int digit by digit, for minutes; these used to hang
+        assert FeelEngine().evaluate(expression, {}) == expected
+
+    def test_a_range_of_a_million_digits_runs_out_of_steps(self) -> None:
+        assert STEPS in failure("for i in 1..(10 ** 999999) return i")
+
+
 class TestJavaMatching:
     """Matching moved from ``re.finditer``/``re.sub`` to a find loop of our own (for the timeout);
     it follows ``java.util.regex.Matcher.find``. Expected values are Camunda's engine's answers."""
