@@ -2,9 +2,9 @@
 
 A process model controls its expressions, and FEEL can loop (``for``, filters, quantifiers,
 recursive ``function`` definitions), build lists and strings, and run regular expressions. The
-worker evaluates them on a thread of its pool, so an expression that ran for minutes would hold
-that thread (and Python's lock, which every thread shares) for as long, and one that filled the
-memory would kill every job of the worker. Each evaluation therefore gets a
+worker evaluates them one at a time on a thread of their own, so an expression that ran for
+minutes would hold up every later one (and take Python's lock from every other thread), and one
+that filled the memory would kill every job of the worker. Each evaluation therefore gets a
 :class:`Budget`; the evaluator spends it where work grows with the data (an iteration, an
 invocation, an element or character produced) and the evaluation fails with a
 :class:`BudgetExceeded` naming the limit and its setting once a limit is passed. Camunda's

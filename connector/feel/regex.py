@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 
 import regex
 
-from connector.feel.budget import current_budget
+from connector.feel.budget import BudgetExceeded, current_budget
 
-__all__ = ["Pattern", "compile_pattern", "find_all", "java_replace", "java_split", "run"]
+__all__ = ["MAX_EXPANDED_SIZE", "Pattern", "compile_pattern", "find_all", "java_replace", "java_split", "run"]
 
 Pattern = Any  # a compiled ``regex`` pattern (the package ships no type information)
 T = TypeVar("T")
@@ -35,6 +35,9 @@ _QUOTED = re.compile(r"\\Q(.*?)(?:\\E|$)", re.DOTALL)
 _NAMED_GROUP = re.compile(r"(?<!\\)\(\?<(?=[A-Za-z])")
 _END_OF_INPUT = re.compile(r"(?<!\\)((?:\\\\)*)\\z")
 _JAVA_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
+# `regex` compiles `a{n}` into n copies (a{2147483647} fills gigabytes, (a|b) repeated 20,000 times
+# takes a second) and compiling has no timeout: real patterns stay far below this
+MAX_EXPANDED_SIZE = 20_000
 
 
 @functools.lru_cache(maxsize=256)
@@ -43,8 +46,14 @@ def compile_pattern(pattern: str, flags: str = "") -> Pattern | None:
     translated = _QUOTED.sub(lambda match: re.escape(match.group(1)), pattern)
     translated = _NAMED_GROUP.sub("(?P<", translated)
     translated = _END_OF_INPUT.sub(r"\1\\Z", translated)
-    if not _braces_are_quantifiers(translated):
+    size = _expanded_size(translated)
+    if size is None:
         return None  # Java: "Illegal repetition"; `regex` would read e.g. {e<=1} as fuzzy matching
+    if size > MAX_EXPANDED_SIZE:
+        raise BudgetExceeded(
+            f"the regular expression expands to {size} elements with its repeats multiplied out, more than the "
+            f"{MAX_EXPANDED_SIZE} this worker compiles"
+        )
     options, re_options = regex.ASCII | regex.V0, re.ASCII
     for letter in flags:
         options |= _FLAGS.get(letter, 0)
@@ -60,24 +69,51 @@ def compile_pattern(pattern: str, flags: str = "") -> Pattern | None:
         return None
 
 
-def _braces_are_quantifiers(pattern: str) -> bool:
-    """Whether every ``{`` outside a character class and not escaped starts ``{n}``, ``{n,}`` or ``{n,m}``."""
+def _expanded_size(pattern: str) -> int | None:
+    """The pattern's length with its bounded repeats multiplied out (``(ab){3}`` is 6); ``None`` if a
+    ``{`` outside a character class and not escaped starts no ``{n}``, ``{n,}`` or ``{n,m}``.
+
+    ``regex`` compiles ``a{n}`` into ``n`` copies of ``a``: this is what compiling costs in time and memory.
+    """
+    frames = [[0, 0]]  # per open group: [size so far, size of the last atom]
     index, in_class = 0, False
     while index < len(pattern):
-        char = pattern[index]
+        char, frame = pattern[index], frames[-1]
         if char == "\\":
-            index += 2
-            continue
-        if in_class:
+            index += 1
+            atom = 1
+        elif in_class:
             in_class = char != "]"
+            atom = 0 if in_class else 1  # a class is one atom, counted when it closes
         elif char == "[":
-            in_class = True
+            in_class, atom = True, 0
             if pattern.startswith("]", index + 1) or pattern.startswith("^]", index + 1):
                 index += 1 + (pattern[index + 1] == "^")  # a leading ] is a member of the class
-        elif char == "{" and not _JAVA_QUANTIFIER.match(pattern, index):
-            return False
+        elif char == "(":
+            frames.append([0, 0])
+            index += 1
+            continue
+        elif char == ")" and len(frames) > 1:
+            frames.pop()
+            atom = max(frame[0], 1)
+            frame = frames[-1]
+        elif char == "{":
+            quantifier = _JAVA_QUANTIFIER.match(pattern, index)
+            if quantifier is None:
+                return None
+            low, _, high = quantifier.group(0)[1:-1].partition(",")
+            times = int(high or low)
+            frame[0] += frame[1] * (times - 1)
+            frame[1] *= times
+            index = quantifier.end()
+            continue
+        else:
+            atom = 1
+        if atom:
+            frame[0] += atom
+            frame[1] = atom
         index += 1
-    return True
+    return sum(size for size, _ in frames)
 
 
 def run(call: Callable[..., T], *args: Any) -> T:

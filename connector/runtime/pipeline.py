@@ -92,6 +92,11 @@ class Pipeline:
         self._observer = observer or NullObserver()
         self._clock = clock
         self._handler_context = HandlerContext(executor=executor, observer=self._observer, clock=clock)
+        # FEEL runs off the event loop, one evaluation at a time: each has its whole time limit to
+        # itself (Python runs one thread at a time; evaluations side by side would eat each
+        # other's time), a hostile one delays the next ones by at most that limit, and the loop
+        # keeps polling and reporting meanwhile.
+        self._feel_thread = BlockingExecutor(max_workers=1, name="feel")
 
     async def run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None = None) -> Outcome:
         """Run one job to its outcome. Never raises for anything a job can cause."""
@@ -121,8 +126,7 @@ class Pipeline:
             variables = decode_object(text, "variables")
             response = await spec.handler(variables, replace(self._handler_context, job=job))
             if (headers.result_expression or "").startswith("="):
-                # FEEL runs off the event loop: up to its time limit, other jobs keep being served
-                output = await self._handler_context.executor.run(map_result, response, headers, self._feel)
+                output = await self._feel_thread.run(map_result, response, headers, self._feel)
             else:
                 output = map_result(response, headers, self._feel)
         except ConnectorError as exc:
@@ -137,7 +141,7 @@ class Pipeline:
             )
         try:
             if headers.error_expression:  # FEEL, off the event loop like the result expression
-                decision = await self._handler_context.executor.run(
+                decision = await self._feel_thread.run(
                     self._error_decision, headers, job, response, output, error, redact
                 )
             else:

@@ -114,6 +114,7 @@ HOSTILE_FEEL = [
     "={" + ", ".join(["v0: [1, 1]", *(f"v{i}: [v{i - 1}, v{i - 1}]" for i in range(1, 40))]) + "}.v39",
     "={" + ", ".join(['v0: "xxxxxxxxxx"', *(f"v{i}: v{i - 1} + v{i - 1}" for i in range(1, 30))]) + "}.v29",
     '=replace("' + "a" * 100 + '", "a", string join(for i in 1..200000 return "x"))',
+    '=matches("a", "(?:a{60000}){60000}")',
 ]
 _EXPRESSIONS += HOSTILE_FEEL
 _HEADERS = ["resultExpression", "errorExpression", "resultVariable", "retryBackoff", "jobTimeout"]

@@ -72,7 +72,7 @@ class TestNeverStalled:
 
 # what the job's message must say for each of HOSTILE_FEEL: the limit it passed, or (for the two
 # patterns `regex` answers at once) that a boolean is no context
-_ANSWERS = ["must return a context", "S3_CONNECTOR_FEEL_TIMEOUT_MS", *["S3_CONNECTOR_FEEL_"] * 11]
+_ANSWERS = ["must return a context", "S3_CONNECTOR_FEEL_TIMEOUT_MS", *["S3_CONNECTOR_FEEL_"] * 11, "worker compiles"]
 
 
 class TestHostileFeel:

@@ -143,6 +143,25 @@ class TestRegularExpressions:
         assert FeelEngine().evaluate("matches(s, p)", {"s": "aab", "p": pattern}) is expected
 
 
+class TestRegularExpressionSize:
+    @pytest.mark.parametrize(
+        "pattern",
+        ["a{2147483647}", "((a{1000}){1000}){1000}", "(?:a{60000}){60000}", "(a|b)" * 10_000],
+        ids=["huge-count", "nested-counts", "nested-counts-2", "long"],
+    )
+    def test_a_pattern_too_large_to_compile_quickly_fails_naming_the_limit(self, pattern: str) -> None:
+        # `regex` compiles a{n} into n copies: a{2147483647} alone took gigabytes
+        message = failure("matches(s, p)", context={"s": "a", "p": pattern})
+        assert "with its repeats multiplied out, more than the 20000 this worker compiles" in message
+
+    @pytest.mark.parametrize(
+        ("pattern", "subject"),
+        [("[a-z]{1,255}\\.[a-z]{2,63}", "key.csv"), ("\\d{4}-\\d{2}-\\d{2}", "2024-06-14"), (".{0,1024}x", "ax")],
+    )
+    def test_real_patterns_with_bounded_repeats_compile(self, pattern: str, subject: str) -> None:
+        assert FeelEngine().evaluate("matches(s, p)", {"s": subject, "p": pattern}) is True
+
+
 class TestHugeNumbers:
     @pytest.mark.parametrize(
         ("expression", "expected"),

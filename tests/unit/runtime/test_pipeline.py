@@ -229,7 +229,8 @@ class TestErrorExpressionSeam:
         assert contexts[0]["response"] == {"r": {"value": "A", "token": None}}
 
     async def test_expressions_are_evaluated_off_the_event_loop(self, executor: BlockingExecutor) -> None:
-        # a hostile expression may run up to the evaluation's time limit: meanwhile the loop serves other jobs
+        # a hostile expression may run up to the evaluation's time limit: meanwhile the loop serves
+        # other jobs, and evaluations take turns on one thread (each with its whole time limit)
         threads: list[str] = []
 
         class Engine:
@@ -241,7 +242,7 @@ class TestErrorExpressionSeam:
         headers = {"resultExpression": "={mapped: 1}", "errorExpression": "=null"}
         outcome = await pipeline.run(job({"value": "a"}, headers), TaskSpec("t", (), echo))
         assert isinstance(outcome, Complete) and outcome.variables == {"mapped": 1}
-        assert len(threads) == 2 and all(name.startswith("s3-io") for name in threads), threads
+        assert len(threads) == 2 and all(name.startswith("feel") for name in threads), threads
 
     async def test_engine_failure_is_an_input_error(self, executor: BlockingExecutor) -> None:
         class Engine:
