@@ -54,7 +54,17 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("{uploadedAt: now(), key: key}", RESULT_CONTEXT),
     ('{stale: date and time(response.lastModified) < now() - @"P1D"}', HEAD_CONTEXT),
     ('{category: if size in [1..1000] then "small" else "large"}', RESULT_CONTEXT),
+    # a regular expression (on `regex`, with the evaluation's remaining time as its timeout)
+    ('{isPdf: matches(key, "\\.pdf$"), name: replace(key, "^.*/", "")}', RESULT_CONTEXT),
 ]
+
+# A listing's worth of work: what the evaluation budget (steps, text, time) meters, at its defaults
+LISTING = {"contents": [{"key": f"reports/{i:04}.csv", "size": i * 100} for i in range(1000)]}
+LARGE_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("{keys: for o in contents[size > 50000] return o.key, total: sum(contents.size)}", LISTING),
+    ('{csv: count(contents[matches(key, "\\.csv$")]), names: string join(contents.key, ",")}', LISTING),
+]
+LARGE_NUMBER = 200
 
 
 def _per_call_us(engine: FeelEngine, expression: str, context: dict[str, Any], number: int, repeat: int) -> float:
@@ -79,6 +89,14 @@ def main() -> None:
         per_call_us = _per_call_us(engine, expression, context, arguments.number, arguments.repeat)
         shown = expression.replace("|", "\\|")
         print(f"| `{shown}` | {per_call_us:.1f} | {first_us:.0f} |")
+    print()
+    print(f"Over a listing of 1,000 objects (best of {arguments.repeat} x {LARGE_NUMBER}):")
+    print()
+    print("| expression | µs per evaluation (cached) |")
+    print("|---|---:|")
+    for expression, context in LARGE_CASES:
+        per_call_us = _per_call_us(engine, expression, context, LARGE_NUMBER, arguments.repeat)
+        print(f"| `{expression}` | {per_call_us:.0f} |")
     print()
     print(f"Machine: {platform.platform()}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs")
     print(f"Python {platform.python_version()} ({platform.python_implementation()})")

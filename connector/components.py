@@ -9,6 +9,7 @@ from pathlib import Path
 from connector.documents.store import DocumentStore, DocumentStoreConfig
 from connector.documents.store_auth import AuthStrategy
 from connector.errors import ConfigurationError
+from connector.feel import FeelEngine, FeelLimits
 from connector.redaction import Redactor
 from connector.retrying import Backoff
 from connector.runtime.executor import BlockingExecutor
@@ -142,7 +143,16 @@ def build_pipeline(
     """The pipeline with its I/O pool (the caller shuts the pool down)."""
     executor = BlockingExecutor(max_workers=settings.effective_thread_pool_size)
     redactor = Redactor(known_secret_values(settings, environ))
+    limits = FeelLimits(
+        max_steps=settings.feel_max_steps,
+        max_text_length=settings.feel_max_text_length,
+        timeout_ms=settings.feel_timeout_ms,
+    )
     pipeline = Pipeline(
-        secrets=build_secrets(settings, environ), executor=executor, observer=observer, redactor=redactor
+        secrets=build_secrets(settings, environ),
+        executor=executor,
+        feel=FeelEngine(limits=limits),
+        observer=observer,
+        redactor=redactor,
     )
     return pipeline, executor

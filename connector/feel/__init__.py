@@ -17,11 +17,13 @@ from Camunda's engine (feel-scala 1.20.2) are listed in ``UNSUPPORTED.md`` next 
 Modules: ``grammar`` (lark grammar) -> ``parser`` (syntax tree of ``nodes``) -> ``evaluator*``
 (closures over ``operators``, ``values``, ``durations``, ``temporals`` and their ``temporal_*``
 parsing, formatting and arithmetic, ``zones``, ``entry_order``) -> ``registry`` of ``builtins_*``
-and ``functions_connector``; ``engine`` ties them together with the cache and the ``clock``.
+and ``functions_connector`` (regular expressions in ``regex``); ``engine`` ties them together with
+the cache, the ``clock`` and the ``budget`` that bounds one evaluation (``FeelLimits``: steps,
+text built, time; passing one fails the evaluation naming the limit).
 """
 
 from __future__ import annotations
 
-from connector.feel.engine import CompiledExpression, FeelEngine
+from connector.feel.engine import CompiledExpression, FeelEngine, FeelLimits
 
-__all__ = ["CompiledExpression", "FeelEngine"]
+__all__ = ["CompiledExpression", "FeelEngine", "FeelLimits"]

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from connector.feel.budget import current_budget
 from connector.feel.durations import (
     format_feel_duration,
     format_feel_period,
@@ -42,8 +43,10 @@ def feel_string(value: Any) -> str:
     if value is None:
         return "null"
     if kind is list:
+        current_budget().spend(len(value))  # a list may hold one list many times over: count each copy
         return "[" + ", ".join(_nested_string(item) for item in value) + "]"
     if kind is dict:
+        current_budget().spend(len(value))
         return "{" + ", ".join(f"{key}:{_nested_string(item)}" for key, item in value.items()) + "}"
     if kind is DayTimeDuration:
         return format_feel_duration(value.nanos)
@@ -126,6 +129,8 @@ def _from_json(text: Any) -> Any:
 
 def _json_value(value: Any) -> Any:
     kind = type(value)
+    if kind is list or kind is dict:
+        current_budget().spend(len(value))
     if kind is list:
         return [_json_value(item) for item in value]
     if kind is dict:

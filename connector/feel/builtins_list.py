@@ -12,11 +12,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
 from connector.feel.operators import ORDERED_TYPES, same
 from connector.feel.registry import builtin
 from connector.feel.temporals import ordering_key
-from connector.feel.values import DECIMAL, FeelFunction
+from connector.feel.values import DECIMAL, FeelFunction, clamped_int
 
 __all__: list[str] = []
 
@@ -157,15 +158,15 @@ def _any(items: Any) -> Any:
 def _sublist(items: Any, start: Any) -> Any:
     if type(items) is not list or type(start) is not Decimal or start == 0:
         return None  # Camunda: "start position must be a non-zero number"
-    return _slice(items, _position(items, int(start)), len(items))
+    return _slice(items, _position(items, clamped_int(start)), len(items))
 
 
 @builtin("sublist", "list", "start", "length")
 def _sublist_length(items: Any, start: Any, length: Any) -> Any:
     if type(items) is not list or type(start) is not Decimal or type(length) is not Decimal or start == 0:
         return None
-    begin = _position(items, int(start))
-    return _slice(items, begin, begin + int(length))
+    begin = _position(items, clamped_int(start))
+    return _slice(items, begin, begin + clamped_int(length))
 
 
 @builtin("append", "list", "items", varargs=True)
@@ -194,7 +195,7 @@ def _union(lists: Any) -> Any:
 def _insert_before(items: Any, position: Any, new_item: Any) -> Any:
     if type(items) is not list or type(position) is not Decimal:
         return None
-    index = max(_position(items, int(position)), 0)
+    index = max(_position(items, clamped_int(position)), 0)
     return [*items[:index], new_item, *items[index:]]
 
 
@@ -203,7 +204,7 @@ def _remove(items: Any, position: Any) -> Any:
     if type(items) is not list or type(position) is not Decimal:
         return None
     # Camunda: take(index(position)) ++ drop(index(position + 1))
-    index = int(position)
+    index = clamped_int(position)
     return _slice(items, 0, _position(items, index)) + items[max(_position(items, index + 1), 0) :]
 
 
@@ -240,6 +241,7 @@ def _duplicate_values(items: Any) -> Any:
 
 
 def _flatten(items: list[Any]) -> list[Any]:
+    current_budget().spend(len(items))  # a list may hold one list many times over: count each copy
     return [value for item in items for value in (_flatten(item) if type(item) is list else [item])]
 
 
@@ -255,9 +257,9 @@ def _is_empty(items: Any) -> Any:
 
 @builtin("partition", "list", "size")
 def _partition(items: Any, size: Any) -> Any:
-    if type(items) is not list or type(size) is not Decimal or int(size) <= 0:
+    if type(items) is not list or type(size) is not Decimal or clamped_int(size) <= 0:
         return None
-    step = int(size)
+    step = clamped_int(size)
     return [items[start : start + step] for start in range(0, len(items), step)]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from connector.feel.errors import FeelFailure
 from connector.feel.registry import builtin
-from connector.feel.values import DECIMAL, DayTimeDuration, YearMonthDuration
+from connector.feel.values import DECIMAL, DayTimeDuration, YearMonthDuration, clamped_int, truncated_mod
 
 __all__: list[str] = []
 
@@ -49,7 +49,7 @@ def _numbers(*values: Any) -> bool:
 
 def _round(number: Any, scale: Any, rounding: str | None) -> Any:
     """``BigDecimal.setScale(scale, mode)``; ``rounding`` None is ``UNNECESSARY`` (exact or null)."""
-    if not _numbers(number, scale) or abs(int(scale)) > _SCALE_LIMIT:
+    if not _numbers(number, scale) or abs(clamped_int(scale)) > _SCALE_LIMIT:
         return None
     places = int(scale)
     digits = max(number.adjusted() + places + 2, 1)
@@ -167,7 +167,7 @@ def _remainder_by_two(number: Any) -> Decimal | None:
     if type(number) is not Decimal:
         return None
     if number == number.to_integral_value(context=DECIMAL):
-        return Decimal(int(number) % 2)  # exact however many digits the number has
+        return Decimal(truncated_mod(number, 2))  # exact however many digits the number has
     try:
         return DECIMAL.remainder(number, 2)
     except InvalidOperation:

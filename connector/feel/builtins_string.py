@@ -11,9 +11,11 @@ import uuid as _uuid
 from decimal import Decimal
 from typing import Any
 
+from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
-from connector.feel.regex import compile_pattern, java_replacement, java_split
+from connector.feel.regex import compile_pattern, find_all, java_replace, java_split, run
 from connector.feel.registry import builtin
+from connector.feel.values import clamped_int
 
 __all__: list[str] = []
 
@@ -26,7 +28,7 @@ def _strings(*values: Any) -> bool:
 
 
 def _index(text: str, position: Decimal) -> int:
-    start = int(position)
+    start = clamped_int(position)
     return start - 1 if start > 0 else len(text) + start
 
 
@@ -48,7 +50,7 @@ def _substring_length(text: Any, start: Any, length: Any) -> Any:
     if type(text) is not str or type(start) is not Decimal or type(length) is not Decimal:
         return None
     begin = _index(text, start)
-    return _java_substring(text, begin, min(begin + int(length), len(text)))
+    return _java_substring(text, begin, min(begin + clamped_int(length), len(text)))
 
 
 @builtin("string length", "string")
@@ -108,7 +110,7 @@ def _matches_flags(text: Any, pattern: Any, flags: Any) -> Any:
     if not _strings(text, pattern, flags):
         return None
     compiled = compile_pattern(pattern, flags)
-    return None if compiled is None else compiled.search(text) is not None
+    return None if compiled is None else run(compiled.search, text) is not None
 
 
 @builtin("replace", "input", "pattern", "replacement")
@@ -121,8 +123,7 @@ def _replace_flags(text: Any, pattern: Any, replacement: Any, flags: Any) -> Any
     if not _strings(text, pattern, replacement, flags):
         return None
     compiled = compile_pattern(pattern, flags)
-    expand = None if compiled is None else java_replacement(replacement, compiled)
-    return None if compiled is None or expand is None else compiled.sub(expand, text)
+    return None if compiled is None else java_replace(compiled, replacement, text)
 
 
 @builtin("split", "string", "delimiter")
@@ -134,7 +135,7 @@ def _split(text: Any, delimiter: Any) -> Any:
 @builtin("extract", "input", "pattern")
 def _extract(text: Any, pattern: Any) -> Any:
     compiled = compile_pattern(pattern) if _strings(text, pattern) else None
-    return None if compiled is None else [match.group(0) for match in compiled.finditer(text)]
+    return None if compiled is None else [match.group(0) for match in find_all(compiled, text)]
 
 
 @builtin("trim", "string")
@@ -162,6 +163,9 @@ def _join(items: Any, delimiter: Any, prefix: Any, suffix: Any) -> Any:
         return None
     if any(item is not None and type(item) is not str for item in items):
         return None  # only strings (and nulls, which are skipped) can be joined
+    current_budget().spend_text(  # before joining: a long delimiter multiplies
+        len(prefix) + len(suffix) + sum(len(item) + len(delimiter) for item in items if item is not None)
+    )
     return prefix + delimiter.join(item for item in items if item is not None) + suffix
 
 

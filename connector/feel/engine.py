@@ -15,6 +15,7 @@ from typing import Any
 
 from connector.errors import InputError
 from connector.feel import nodes as n
+from connector.feel.budget import FeelLimits, start_budget, stop_budget
 from connector.feel.clock import Clock, reset_clock, use_clock
 from connector.feel.compiler import Evaluator, Scope
 from connector.feel.errors import ERROR_CODE, FeelFailure, evaluation_error, quote
@@ -22,7 +23,9 @@ from connector.feel.evaluator import compile_expression
 from connector.feel.parser import parse
 from connector.feel.values import from_python, to_python
 
-__all__ = ["CompiledExpression", "FeelEngine"]
+__all__ = ["CompiledExpression", "FeelEngine", "FeelLimits"]
+
+_DEFAULT_LIMITS = FeelLimits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +37,16 @@ class CompiledExpression:
     names: frozenset[str]  # the variables it may read; only these are converted from the input
     evaluator: Evaluator
 
-    def evaluate(self, context: Mapping[str, Any]) -> Any:
+    def evaluate(self, context: Mapping[str, Any], limits: FeelLimits = _DEFAULT_LIMITS) -> Any:
         """Evaluate over ``context`` (JSON-like values) and return a JSON-like value.
 
         Raises:
             InputError: ``INVALID_EXPRESSION`` if the evaluation fails where Camunda's engine fails
-                (a connector function's bad argument, ``assert``, an unsupported built-in).
+                (a connector function's bad argument, ``assert``, an unsupported built-in), or
+                passes one of ``limits`` (the message names the limit).
         """
         variables = {name: from_python(context[name]) for name in self.names if name in context}
+        token = start_budget(limits)
         try:
             return to_python(self.evaluator(Scope(variables)))
         except FeelFailure as failure:
@@ -53,6 +58,8 @@ class CompiledExpression:
                 f"Failed to evaluate FEEL expression {quote(self.source)}: {type(exc).__name__}: {exc}",
                 code=ERROR_CODE,
             ) from exc
+        finally:
+            stop_budget(token)
 
 
 class FeelEngine:
@@ -64,9 +71,13 @@ class FeelEngine:
         cache_size: how many distinct compiled expressions to keep.
         clock: what ``now()`` and ``today()`` read (an aware ``datetime``; its offset is the one
             ``now()`` has); the system clock in UTC when not given.
+        limits: what one evaluation may spend (steps, text, time; see :mod:`connector.feel.budget`).
     """
 
-    def __init__(self, *, cache_size: int = 1024, clock: Clock | None = None) -> None:
+    def __init__(
+        self, *, cache_size: int = 1024, clock: Clock | None = None, limits: FeelLimits = _DEFAULT_LIMITS
+    ) -> None:
+        self.limits = limits
         self._cache: OrderedDict[str, CompiledExpression] = OrderedDict()
         self._cache_size = max(cache_size, 1)
         self._lock = threading.Lock()
@@ -83,10 +94,10 @@ class FeelEngine:
         """
         compiled = self.compile(expression)
         if self._clock is None:
-            return compiled.evaluate(context)
+            return compiled.evaluate(context, self.limits)
         token = use_clock(self._clock)
         try:
-            return compiled.evaluate(context)
+            return compiled.evaluate(context, self.limits)
         finally:
             reset_clock(token)
 

@@ -13,12 +13,16 @@ from typing import Any
 
 from connector.feel import evaluator_calls, evaluator_lists, evaluator_temporal
 from connector.feel import nodes as n
+from connector.feel.budget import current_budget
 from connector.feel.compiler import Evaluator, Scope, compile_node, compiles
 from connector.feel.entry_order import hashed
 from connector.feel.operators import add, divide, equals, multiply, negate, order, path, power, subtract
 from connector.feel.values import FeelFunction, type_name
 
 __all__ = ["compile_expression", "evaluator_calls", "evaluator_lists", "evaluator_temporal"]
+
+# concatenations shorter than this are not counted against the text budget (the steps bound them)
+_SMALL_TEXT = 64
 
 _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "+": add,
@@ -90,6 +94,8 @@ def _fast_add(left: Evaluator, right: Evaluator) -> Evaluator:
     def run(scope: Scope) -> Any:
         a, b = left(scope), right(scope)
         if type(a) is str and type(b) is str:  # concatenation is the common case in messages
+            if len(a) + len(b) > _SMALL_TEXT:
+                current_budget().spend_text(len(a) + len(b))
             return a + b
         return add(a, b)
 
@@ -180,6 +186,10 @@ def _function_definition(node: n.FunctionDefinition) -> Evaluator:
 
     def run(scope: Scope) -> FeelFunction:
         # lexical scope: the body sees the variables where the function was defined
-        return FeelFunction("function", params, lambda args: body(Scope(dict(zip(params, args, strict=True)), scope)))
+        def invoke(args: list[Any]) -> Any:
+            current_budget().spend()  # also when `sort` calls it: recursion and callbacks count
+            return body(Scope(dict(zip(params, args, strict=True)), scope))
+
+        return FeelFunction("function", params, invoke)
 
     return run

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from connector.feel import nodes as n
+from connector.feel.budget import current_budget
 from connector.feel.compiler import Evaluator, Scope, compile_node, compiles
 from connector.feel.errors import FeelFailure
 from connector.feel.functions import BUILTINS, UNSUPPORTED  # importing it registers every function
@@ -20,6 +21,9 @@ from connector.feel.registry import bind, select
 from connector.feel.values import FeelFunction, type_name
 
 __all__: list[str] = []
+
+# short strings are not worth counting: the steps that produced them bound them already
+_SMALL_TEXT = 64
 
 
 @compiles(n.Call)
@@ -99,4 +103,15 @@ def _apply(function: Any, positional: list[Any] | None, named: dict[str, Any] | 
     if type(function) is not FeelFunction:
         return None
     bound = bind(function, positional, named)
-    return None if bound is None else function.invoke(bound)
+    if bound is None:
+        return None
+    budget = current_budget()
+    budget.spend()
+    result = function.invoke(bound)
+    # what a built-in builds counts against the budget (a user function's body was counted already)
+    kind = type(result)
+    if kind is list:
+        budget.spend(len(result))
+    elif kind is str and len(result) > _SMALL_TEXT and not any(result is arg for arg in bound):
+        budget.spend_text(len(result))
+    return result

@@ -14,15 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from connector.feel import nodes as n
+from connector.feel.budget import current_budget
 from connector.feel.compiler import Evaluator, Scope, compile_node, compiles
-from connector.feel.errors import FeelFailure
 from connector.feel.operators import ORDERED_TYPES, equals, order, same
-from connector.feel.values import DECIMAL
+from connector.feel.values import DECIMAL, clamped_int
 
-__all__ = ["MAX_RANGE_SIZE"]
-
-# `for x in 1..n` materializes the range; a bound keeps a typo from exhausting the worker's memory.
-MAX_RANGE_SIZE = 10_000_000
+__all__: list[str] = []
 
 Test = Callable[[Scope, Any], "bool | None"]
 
@@ -83,6 +80,8 @@ def _select(items: list[Any], condition: Evaluator, scope: Scope) -> Any:
     head = condition(_item_scope(items[0], scope))
     if type(head) is Decimal:  # the condition yields an index, e.g. `xs[count(xs)]`
         return _at(items, head)
+    budget = current_budget()
+    budget.spend(len(items))  # one step per item tested
     selected = [items[0]] if head is True else []
     selected.extend(item for item in items[1:] if condition(_item_scope(item, scope)) is True)
     return selected
@@ -99,9 +98,9 @@ def _iteration_source(iterator: n.Iterator) -> Evaluator:
 def _range(start: Any, end: Any) -> list[Decimal] | None:
     if type(start) is not Decimal or type(end) is not Decimal:
         return None
-    count = int(abs(DECIMAL.subtract(end, start))) + 1
-    if count > MAX_RANGE_SIZE:
-        raise FeelFailure(f"the range {start}..{end} has more than {MAX_RANGE_SIZE} items")
+    count = clamped_int(abs(DECIMAL.subtract(end, start))) + 1
+    # `for x in 1..n` materializes the range: spent before building it, the steps bound its memory
+    current_budget().spend(count)
     step = 1 if start < end else -1
     return [DECIMAL.add(start, step * offset) for offset in range(count)]
 
@@ -114,6 +113,10 @@ def _bindings(iterators: tuple[n.Iterator, ...]) -> Callable[[Scope], list[dict[
         lists = [source(scope) for source in sources]  # all evaluated in the outer scope
         if any(type(values) is not list for values in lists):
             return None
+        combinations = 1
+        for values in lists:
+            combinations *= len(values)
+        current_budget().spend(combinations)  # one step per iteration, spent before building them
         if len(lists) == 1:
             name = names[0]
             return [{name: value} for value in lists[0]]
@@ -132,8 +135,10 @@ def _for(node: n.For) -> Evaluator:
         if combinations is None:
             return None
         results: list[Any] = []
+        budget = current_budget()
         for variables in combinations:
             if uses_partial:  # the results so far, as a fresh list the body may keep
+                budget.spend(len(results))
                 variables["partial"] = list(results)
             results.append(body(Scope(variables, scope)))
         return results

@@ -22,7 +22,7 @@ from typing import Any
 
 from connector.feel.errors import FeelFailure
 from connector.feel.registry import builtin
-from connector.feel.values import DayTimeDuration
+from connector.feel.values import DayTimeDuration, clamped_int
 
 __all__: list[str] = []
 
@@ -126,7 +126,7 @@ def _backoff_4(attempt: Any, minimum: Any, factor: Any, maximum: Any) -> Any:
 @builtin("backoff", "attempt", "minDelay", "factor", "maxDelay", "jitterFactor")
 def _backoff(attempt: Any, minimum: Any, factor: Any, maximum: Any, jitter: Any) -> Any:
     """``minDelay * factor^(attempt-1)``, clamped to [minDelay, maxDelay], +/- jitter; whole milliseconds."""
-    tries = int(_check(attempt, Decimal, "backoff", "attempt"))
+    tries = clamped_int(_check(attempt, Decimal, "backoff", "attempt"))
     low_ms = _check(minimum, DayTimeDuration, "backoff", "minDelay").millis
     growth = float(_check(factor, Decimal, "backoff", "factor"))
     high_ms = _check(maximum, DayTimeDuration, "backoff", "maxDelay").millis

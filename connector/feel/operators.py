@@ -13,10 +13,11 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
+from connector.feel.budget import current_budget
 from connector.feel.errors import FeelFailure
 from connector.feel.temporal_ops import temporal_add, temporal_property, temporal_subtract
 from connector.feel.temporals import LocalDateTime, LocalTime, ZonedDateTime, ZonedTime, ordering_key
-from connector.feel.values import DECIMAL, DayTimeDuration, FeelFunction, Range, YearMonthDuration
+from connector.feel.values import DECIMAL, DayTimeDuration, FeelFunction, Range, YearMonthDuration, truncated_mod
 
 __all__ = [
     "ORDERED_TYPES",
@@ -60,6 +61,8 @@ def equals(left: Any, right: Any) -> bool | None:
 
 def same(left: Any, right: Any) -> bool:
     """Whether two values are equal; incomparable values are simply not the same."""
+    # one step per comparison: `distinct values` compares every pair, list equality every item
+    current_budget().spend()
     return equals(left, right) is True
 
 
@@ -89,6 +92,7 @@ def add(left: Any, right: Any) -> Any:
     except ArithmeticError:
         return None
     if kind is str:
+        current_budget().spend_text(len(left) + len(right))
         return left + right
     if kind is DayTimeDuration:
         return DayTimeDuration(left.nanos + right.nanos)
@@ -116,7 +120,7 @@ def subtract(left: Any, right: Any) -> Any:
 
 def java_int(number: Decimal) -> int:
     """``BigDecimal.intValue()``: the integer part, wrapped to 32 bits as Java does."""
-    return (int(number) + 2**31) % _INT_RANGE - 2**31
+    return (truncated_mod(number, _INT_RANGE) + 2**31) % _INT_RANGE - 2**31
 
 
 def multiply(left: Any, right: Any) -> Any:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
+from connector.feel.budget import current_budget
 from connector.feel.durations import format_java_duration, format_java_period
 from connector.feel.entry_order import variable_order
 from connector.feel.temporal_format import jackson_text
@@ -39,9 +40,11 @@ __all__ = [
     "FeelFunction",
     "Range",
     "YearMonthDuration",
+    "clamped_int",
     "from_python",
     "is_number",
     "to_python",
+    "truncated_mod",
     "type_name",
 ]
 
@@ -91,6 +94,30 @@ class FeelFunction:
     params: tuple[str, ...]
     invoke: Callable[[list[Any]], Any] = field(repr=False)
     varargs: bool = False
+
+
+# Python converts 1E+999999 (which `10 ** 999999` is) to an int digit by digit, for minutes; no
+# position, count or size needs more than a long, so larger numbers are clamped instead
+_CLAMP = 2**63
+_SMALL_EXPONENT = 30
+
+
+def clamped_int(number: Decimal) -> int:
+    """``int(number)`` (truncated toward zero), clamped to ±2^63 for numbers too large to convert quickly."""
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > _SMALL_EXPONENT:
+        return _CLAMP if number > 0 else -_CLAMP
+    return int(number)
+
+
+def truncated_mod(number: Decimal, modulus: int) -> int:
+    """``int(number) % modulus``, exact and quick however large the number (by modular powers of ten)."""
+    sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int) or exponent <= _SMALL_EXPONENT:
+        return int(number) % modulus
+    coefficient = int("".join(map(str, digits)))
+    value = coefficient * pow(10, exponent, modulus) % modulus
+    return -value % modulus if sign else value
 
 
 def is_number(value: Any) -> bool:
@@ -191,8 +218,10 @@ def to_python(value: Any) -> Any:
     if kind is Decimal:
         return _number_to_python(value)
     if kind is dict:
+        current_budget().spend(len(value) + 1)  # a result may share one list many times over: count each copy
         return {key: to_python(item) for key, item in value.items()}
     if kind is list:
+        current_budget().spend(len(value) + 1)
         return [to_python(item) for item in value]
     if kind is DayTimeDuration:
         return format_java_duration(value.nanos)

@@ -16,17 +16,18 @@ R = TypeVar("R")
 
 
 class BlockingExecutor:
-    """Runs blocking callables on ``max_workers`` threads named ``s3-io-N``.
+    """Runs blocking callables on ``max_workers`` threads named ``s3-io-N`` (or ``<name>-N``).
 
     Args:
         max_workers: the pool size; jobs beyond it wait for a free thread.
+        name: the threads' name prefix.
     """
 
-    def __init__(self, *, max_workers: int) -> None:
+    def __init__(self, *, max_workers: int, name: str = "s3-io") -> None:
         if max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="s3-io")
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=name)
 
     async def run(self, fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``fn`` on the pool and await its result, carrying context variables along."""

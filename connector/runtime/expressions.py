@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from connector.error_codes import INVALID_ERROR_EXPRESSION
+from connector.errors import InputError
 from connector.feel.durations import DurationError, parse_duration_ms
 from connector.runtime.outcome import BpmnError, ErrorDecision, IgnoreError, JobError
 
-__all__ = ["ExpressionEngine", "decision_from_value"]
+__all__ = ["ExpressionEngine", "decision_from_value", "evaluate_header"]
 
 
 class ExpressionEngine(Protocol):
@@ -24,6 +25,20 @@ class ExpressionEngine(Protocol):
         Raises:
             InputError: the expression cannot be parsed or evaluated.
         """
+
+
+def evaluate_header(feel: ExpressionEngine, header: str, expression: str, context: Mapping[str, Any]) -> Any:
+    """Evaluate the FEEL expression of ``header``; a failure names the header (``Header 'errorExpression': ...``).
+
+    Raises:
+        InputError: the expression cannot be parsed or evaluated, or passes an evaluation limit.
+    """
+    try:
+        return feel.evaluate(expression, context)
+    except InputError as exc:
+        exc.message = f"Header '{header}': {exc.message}"  # same code and retries, now naming the field
+        exc.args = (exc.message,)
+        raise
 
 
 def _backoff_ms(value: Any) -> int:

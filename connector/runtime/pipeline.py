@@ -21,7 +21,7 @@ from connector.errors import ConnectorError
 from connector.feel import FeelEngine
 from connector.redaction import Redactor
 from connector.runtime.executor import BlockingExecutor
-from connector.runtime.expressions import ExpressionEngine, decision_from_value
+from connector.runtime.expressions import ExpressionEngine, decision_from_value, evaluate_header
 from connector.runtime.headers import JobHeaders, parse_headers
 from connector.runtime.job_json import decode_object
 from connector.runtime.jobs import Job
@@ -92,6 +92,11 @@ class Pipeline:
         self._observer = observer or NullObserver()
         self._clock = clock
         self._handler_context = HandlerContext(executor=executor, observer=self._observer, clock=clock)
+        # FEEL runs off the event loop, one evaluation at a time: each has its whole time limit to
+        # itself (Python runs one thread at a time; evaluations side by side would eat each
+        # other's time), a hostile one delays the next ones by at most that limit, and the loop
+        # keeps polling and reporting meanwhile.
+        self._feel_thread = BlockingExecutor(max_workers=1, name="feel")
 
     async def run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None = None) -> Outcome:
         """Run one job to its outcome. Never raises for anything a job can cause."""
@@ -120,7 +125,10 @@ class Pipeline:
             redact = redact.with_values(used)
             variables = decode_object(text, "variables")
             response = await spec.handler(variables, replace(self._handler_context, job=job))
-            output = map_result(response, headers, self._feel)
+            if (headers.result_expression or "").startswith("="):
+                output = await self._feel_thread.run(map_result, response, headers, self._feel)
+            else:
+                output = map_result(response, headers, self._feel)
         except ConnectorError as exc:
             error = exc
         except Exception as exc:  # a bug (RecursionError, MemoryError too) must fail the job, not the worker
@@ -132,7 +140,12 @@ class Pipeline:
                 f"Unexpected {type(exc).__name__} in the connector (details in the worker's log)"
             )
         try:
-            decision = self._error_decision(headers, job, response, output, error, redact)
+            if headers.error_expression:  # FEEL, off the event loop like the result expression
+                decision = await self._feel_thread.run(
+                    self._error_decision, headers, job, response, output, error, redact
+                )
+            else:
+                decision = None
         except ConnectorError as exc:
             return decide_outcome(
                 output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None, redact=redact
@@ -164,4 +177,4 @@ class Pipeline:
         else:
             result = dict(output) if output else dict(response or {})
         context = {**result, "response": result, "job": {"retries": job.retries}}
-        return decision_from_value(self._feel.evaluate(expression, context))
+        return decision_from_value(evaluate_header(self._feel, "errorExpression", expression, context))

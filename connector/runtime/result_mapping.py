@@ -17,7 +17,7 @@ from jsonpath_ng.exceptions import JsonPathParserError
 from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
 from connector.error_codes import INVALID_RESULT_EXPRESSION, OUTPUT_TOO_LARGE
-from connector.runtime.expressions import ExpressionEngine
+from connector.runtime.expressions import ExpressionEngine, evaluate_header
 from connector.runtime.headers import JobHeaders
 
 __all__ = ["MAX_OUTPUT_BYTES", "map_result"]
@@ -52,12 +52,12 @@ def _jsonpath_mapping(expression: str, response: Mapping[str, Any]) -> dict[str,
 
 
 def _feel_mapping(expression: str, response: Mapping[str, Any], feel: ExpressionEngine) -> dict[str, Any]:
-    value = feel.evaluate(expression[1:], {**response, "response": dict(response)})
+    value = evaluate_header(feel, "resultExpression", expression[1:], {**response, "response": dict(response)})
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise INVALID_RESULT_EXPRESSION.error(
-            f"Result expression must return a context, but got {type(value).__name__}"
+            f"Header 'resultExpression' must return a context, but got {type(value).__name__}"
         )
     return dict(value)
 

@@ -56,6 +56,11 @@ class WorkerSettings(BaseSettings, GatewaySettings, S3Settings, DocumentSettings
     gateway_retry_initial_ms: int = Field(500, ge=10)
     gateway_retry_max_ms: int = Field(30_000, ge=10)
 
+    # --- FEEL result and error expressions: what one evaluation may spend (connector.feel.budget)
+    feel_max_steps: int = Field(1_000_000, ge=1_000)
+    feel_max_text_length: int = Field(10_000_000, ge=1_000)
+    feel_timeout_ms: int = Field(1_000, ge=10)
+
     # --- Health, metrics, logs
     health_enabled: bool = True
     health_host: str = "0.0.0.0"

@@ -99,6 +99,24 @@ _EXPRESSIONS = [
     '{"a": 1}',
     "=ignoreError({secret: error.message})",
 ]
+# FEEL that loops, builds or backtracks without bound: each must end in a named limit
+HOSTILE_FEEL = [
+    '=matches("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "(a+)+$")',
+    '=matches("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "(a|aa)+$")',
+    "=for i in 1..100000000 return i",
+    '=string join(for i in 1..10000000 return "xxxxxxxxxx")',
+    "=count(for i in 1..3000, j in 1..3000 return 1)",
+    "=for i in 1..40 return partial",
+    "=for i in 1..100000 return [partial[-1]]",
+    "={f: function(n) if n = 0 then 0 else f(n - 1) + f(n - 1)}.f(40)",
+    "={f: function(n) if n = 0 then 0 else 1 + f(n - 1)}.f(100000)",
+    "=count(distinct values(for i in 1..100000 return i))",
+    "={" + ", ".join(["v0: [1, 1]", *(f"v{i}: [v{i - 1}, v{i - 1}]" for i in range(1, 40))]) + "}.v39",
+    "={" + ", ".join(['v0: "xxxxxxxxxx"', *(f"v{i}: v{i - 1} + v{i - 1}" for i in range(1, 30))]) + "}.v29",
+    '=replace("' + "a" * 100 + '", "a", string join(for i in 1..200000 return "x"))',
+    '=matches("a", "(?:a{60000}){60000}")',
+]
+_EXPRESSIONS += HOSTILE_FEEL
 _HEADERS = ["resultExpression", "errorExpression", "resultVariable", "retryBackoff", "jobTimeout"]
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from testkit.gateway import GatewayServer
 from tests.e2e.conftest import BUCKET, SECRET_VALUE, s3_variables
-from tests.e2e.hostile import TASK_TYPES, hostile_jobs
+from tests.e2e.hostile import HOSTILE_FEEL, TASK_TYPES, hostile_jobs
 from tests.e2e.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.e2e
@@ -68,6 +68,37 @@ class TestNeverStalled:
         assert outcome.kind == "fail" and outcome.retries == 0, outcome.kind
         assert len(outcome.error_message or "") <= 6000
         assert max(len(line) for line in worker.log().splitlines()) <= 10_000
+
+
+# what the job's message must say for each of HOSTILE_FEEL: the limit it passed, or (for the two
+# patterns `regex` answers at once) that a boolean is no context
+_ANSWERS = ["must return a context", "S3_CONNECTOR_FEEL_TIMEOUT_MS", *["S3_CONNECTOR_FEEL_"] * 11, "worker compiles"]
+
+
+class TestHostileFeel:
+    """Expressions that loop, build or backtrack without bound, as result and error expressions of
+    real jobs: each job fails at once with retries 0 and a message naming the header and the limit;
+    the worker's event loop is never stalled for longer than one evaluation's time limit."""
+
+    def test_every_hostile_expression_fails_its_job_naming_the_header_and_the_worker_keeps_polling(
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
+    ) -> None:
+        worker = start_worker()
+        variables = s3_variables(s3_endpoint, {"bucket": BUCKET, "key": "hostile-feel.txt", "document": "hi"})
+        jobs = []
+        for header in ("resultExpression", "errorExpression"):
+            for expression, answer in zip(HOSTILE_FEEL, _ANSWERS, strict=True):
+                key = gateway.gateway.create_job(UPLOAD, variables, {header: expression})
+                jobs.append((key, header, expression, answer))
+        for key, header, expression, answer in jobs:
+            outcome = gateway.gateway.wait_for_outcome(key, timeout_s=120)
+            assert outcome.kind == "fail" and outcome.retries == 0, (expression, outcome)
+            message = outcome.error_message or ""
+            assert header in message and (answer in message or "nests too deeply" in message), (expression, message)
+
+        after = gateway.gateway.create_job(UPLOAD, variables, {"resultExpression": "={stored: true}"})
+        assert gateway.gateway.wait_for_outcome(after, timeout_s=30).kind == "complete"
+        assert worker.readiness()["ready"] is True
 
 
 class TestProcessLevelFuzz:

@@ -260,6 +260,49 @@ range_expressions = st.one_of(
     ranges.map(lambda r: f"string({r})"),
 )
 
+# ---- regular expressions -----------------------------------------------------------------------
+# Java's syntax as Camunda's users write it, and what it rejects ("Illegal repetition" for a brace
+# that is no quantifier), run on the `regex` package here and on java.util.regex there
+_REGEX_ATOMS = [
+    "a", "b", "x", ".", "\\ ", ",", "[ab]", "[^a]", "[a-c]", "[{]", "\\d", "\\s", "\\w", "\\W", "\\.",
+    "(a|b)", "(a+)", "(?:ab)", "(?<g>a)", "\\Qa.\\E", "(", ")",
+]  # fmt: skip
+_REGEX_QUANTIFIERS = ["", "", "", "*", "+", "?", "*?", "+?", "{2}", "{1,}", "{0,2}", "{,2}", "{e<=1}", "{a}"]
+_REGEX_ANCHORS = ["", "", "^", "$", "\\b", "\\z", "\\Z"]
+# Java accepts, and Python's `re` refuses, a few forms this worker does not translate (listed in
+# connector/feel/UNSUPPORTED.md): a quantifier with nothing before it or after an anchor, a flag
+# group after the start, a back reference to a group not yet opened, a `[` inside a class. The
+# patterns are built so as not to contain them (a space is escaped: the `x` flag would drop it).
+_regex_piece = st.tuples(st.sampled_from(_REGEX_ATOMS), st.sampled_from(_REGEX_QUANTIFIERS)).map("".join)
+
+
+def _pattern(start: str, pieces: list[str], back_reference: bool, anchor: str) -> str:
+    body = "".join(pieces)
+    opened = (body.startswith("(") and not body.startswith("(?")) or "(a" in body
+    return start + body + ("\\1" if back_reference and opened else "") + anchor
+
+
+regex_patterns = st.builds(
+    _pattern,
+    st.sampled_from(["", "", "(?i)", "^"]),
+    st.lists(_regex_piece, min_size=1, max_size=3),
+    st.booleans(),
+    st.sampled_from(_REGEX_ANCHORS),
+)
+_regex_subject = st.text("abx ,.AB1", max_size=8).map(_quote) | st.sampled_from(["s", "x", "nothing"])
+_regex_replacement = st.sampled_from(['"-"', '""', '"<$0>"', '"$1"', '"\\$"', '"${g}"', '"$2"'])
+regex_expressions = st.one_of(
+    st.tuples(_regex_subject, regex_patterns).map(lambda t: f"matches({t[0]}, {_quote(t[1])})"),
+    st.tuples(_regex_subject, regex_patterns, st.sampled_from(['"i"', '"s"', '"m"', '"x"', '""'])).map(
+        lambda t: f"matches({t[0]}, {_quote(t[1])}, {t[2]})"
+    ),
+    st.tuples(_regex_subject, regex_patterns, _regex_replacement).map(
+        lambda t: f"replace({t[0]}, {_quote(t[1])}, {t[2]})"
+    ),
+    st.tuples(_regex_subject, regex_patterns).map(lambda t: f"split({t[0]}, {_quote(t[1])})"),
+    st.tuples(_regex_subject, regex_patterns).map(lambda t: f"extract({t[0]}, {_quote(t[1])})"),
+)
+
 
 def cases(expressions: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
     """An expression with the fixed variables and a generated ``x``, sometimes wrapped in a context or a list."""

@@ -1,5 +1,6 @@
 """The pipeline end to end without a network: headers, secrets, handler, mapping, outcome."""
 
+import threading
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -226,6 +227,22 @@ class TestErrorExpressionSeam:
         )
         assert isinstance(outcome, Complete)
         assert contexts[0]["response"] == {"r": {"value": "A", "token": None}}
+
+    async def test_expressions_are_evaluated_off_the_event_loop(self, executor: BlockingExecutor) -> None:
+        # a hostile expression may run up to the evaluation's time limit: meanwhile the loop serves
+        # other jobs, and evaluations take turns on one thread (each with its whole time limit)
+        threads: list[str] = []
+
+        class Engine:
+            def evaluate(self, expression: str, context: Any) -> Any:
+                threads.append(threading.current_thread().name)
+                return {"mapped": 1} if expression == "{mapped: 1}" else None
+
+        pipeline = Pipeline(secrets=EnvironmentSecrets({}), executor=executor, feel=Engine())
+        headers = {"resultExpression": "={mapped: 1}", "errorExpression": "=null"}
+        outcome = await pipeline.run(job({"value": "a"}, headers), TaskSpec("t", (), echo))
+        assert isinstance(outcome, Complete) and outcome.variables == {"mapped": 1}
+        assert len(threads) == 2 and all(name.startswith("feel") for name in threads), threads
 
     async def test_engine_failure_is_an_input_error(self, executor: BlockingExecutor) -> None:
         class Engine:
