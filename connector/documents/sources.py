@@ -56,6 +56,8 @@ class UploadSource:
     fallback_content_type: str | None = None
     size_hint: int | None = None
     before_commit: Callable[[], None] | None = None
+    # The SHA-256 (hex) the document store states for the bytes, when it states one.
+    sha256: str | None = None
 
 
 def upload_body(
@@ -208,6 +210,7 @@ async def _bridged(
             None,
             stream.content_length or declared_size,
             hashing.verify,
+            expected_sha256,
         )
     finally:
         reader.close()
