@@ -92,6 +92,7 @@ class RecordingS3Proxy:
         host, port = parts.hostname or "127.0.0.1", parts.port or 80
         self._log = _Log()
         self.tamper = tamper
+        self.delay_s = delay_s
         log, proxy = self._log, self
 
         class Handler(BaseHTTPRequestHandler):
@@ -117,7 +118,7 @@ class RecordingS3Proxy:
                     if changed is not None:
                         body = changed
                     if record.operation in delay_for:
-                        time.sleep(delay_s)
+                        time.sleep(proxy.delay_s)
                     self._relay(body, record)
                 finally:
                     record.ended = time.monotonic()
