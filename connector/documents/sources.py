@@ -111,7 +111,8 @@ class _HashingReader:
 
     def read(self, size: int) -> bytes:
         chunk = self._read(size)
-        self._hash.update(chunk)
+        if self._expected:
+            self._hash.update(chunk)
         return chunk
 
     def verify(self) -> None:

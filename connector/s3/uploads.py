@@ -212,7 +212,8 @@ def upload_stream(
     # The threshold may be smaller than a part: top the first part up to a full part.
     if len(first) < part_size:
         first += _read_full(read, part_size - len(first))
-    return _put_multipart(client, bucket, key, _Parts(first, read, part_size), options, hooks, config)
+    parts = _Parts(first, read, part_size)
+    return _put_multipart(client, bucket, key, parts, options, hooks, config, expected_sha256)
 
 
 @dataclass
@@ -308,6 +309,7 @@ def _put_multipart(
     options: UploadOptions,
     hooks: UploadHooks,
     config: MultipartConfig,
+    expected_sha256: str | None,
 ) -> PutResult:
     if options.job_key is not None:
         abort_own_uploads(client, bucket=bucket, key=key, job_key=options.job_key)
@@ -316,7 +318,7 @@ def _put_multipart(
         upload_id = client.create_multipart_upload(Bucket=bucket, Key=key, **options.object_args(), **args)["UploadId"]
     pending: PutResult | None = None
     try:
-        parts, sha256 = _send_parts(client, bucket, key, upload_id, parts_source, hooks.on_bytes, options, config)
+        parts = _send_parts(client, bucket, key, upload_id, parts_source, hooks.on_bytes, options, config)
         if hooks.before_commit:
             hooks.before_commit()
         s3_checksum = None
@@ -327,7 +329,9 @@ def _put_multipart(
             etag=None,
             size=sum(part.size for part in parts),
             content_type=options.content_type,
-            checksum_sha256=sha256,
+            # S3 has no full-object SHA-256 for multipart uploads: the whole object's is known
+            # when the source stated it, and before_commit has checked it by now.
+            checksum_sha256=b64_of_hex(expected_sha256) if expected_sha256 else None,
             s3_checksum=s3_checksum,
         )
         entries = [part.complete_entry(config.checksum) for part in parts]
@@ -359,9 +363,8 @@ def _send_parts(
     on_bytes: Callable[[int], None] | None,
     options: UploadOptions,
     config: MultipartConfig,
-) -> tuple[list[SentPart], str]:
-    """Send every part, up to ``config.concurrency`` at once; the whole object's SHA-256 (base64)."""
-    whole = hashlib.sha256()
+) -> list[SentPart]:
+    """Send every part, up to ``config.concurrency`` at once."""
     sender = PartSender(
         client,
         bucket=bucket,
@@ -382,7 +385,6 @@ def _send_parts(
         while chunk:
             if number > _LAST_PART_NUMBER:
                 raise ValueError(f"object exceeds {_MAX_PARTS} parts of {source.part_size} bytes")
-            whole.update(chunk)
             sender.send(number, chunk)
             number += 1
             chunk = b""  # drop our reference: the slot bounds what is held, not this frame
@@ -391,7 +393,7 @@ def _send_parts(
         parts = sender.results()
         if options.job_key is not None:
             parts = [part for part in parts if part.number != MARKER_PART_NUMBER]
-    return parts, base64.b64encode(whole.digest()).decode("ascii")
+    return parts
 
 
 def _abort(client: S3Client, bucket: str, key: str, upload_id: str) -> None:
