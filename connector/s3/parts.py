@@ -89,7 +89,9 @@ class PartSender:
 
     def send(self, number: int, body: bytes, *, counted: bool = True) -> None:
         """Send part ``number`` (a slot must be reserved unless ``counted`` is False)."""
-        future = self._pool.submit(self._upload, number, body)
+        # In a holder the part thread empties, so the body is freed before the slot is released
+        # (the pool's work item keeps its arguments until after the done callbacks ran).
+        future = self._pool.submit(self._upload, number, [body])
         if counted:
             future.add_done_callback(self._done)
         self._futures.append(future)
@@ -100,7 +102,8 @@ class PartSender:
             self._failure = error
         self._slots.release()
 
-    def _upload(self, number: int, body: bytes) -> SentPart:
+    def _upload(self, number: int, holder: list[bytes]) -> SentPart:
+        body = holder.pop()
         args: dict[str, Any] = {}
         checksum = None
         if self._algorithm != "NONE":
@@ -111,9 +114,11 @@ class PartSender:
             response = self._client.upload_part(
                 Bucket=self._bucket, Key=self._key, UploadId=self._upload_id, PartNumber=number, Body=body, **args
             )
+        size = len(body)
+        del body
         if self._on_bytes:
-            self._on_bytes(len(body))
-        return SentPart(number, response["ETag"], checksum, len(body))
+            self._on_bytes(size)
+        return SentPart(number, response["ETag"], checksum, size)
 
     def results(self) -> list[SentPart]:
         """Every part, in part-number order, once all are acknowledged; raises the first failure."""

@@ -213,6 +213,7 @@ def upload_stream(
     if len(first) < part_size:
         first += _read_full(read, part_size - len(first))
     parts = _Parts(first, read, part_size)
+    del first  # the sender drops each part once sent; this frame must not keep the first alive
     return _put_multipart(client, bucket, key, parts, options, hooks, config, expected_sha256)
 
 
