@@ -4,7 +4,9 @@ Both serve the same 1 KiB inline downloads from moto's server (its own process) 
 gateway double (in this process), at the same concurrency. What is compared is the CPU time
 of each job process (user + system, from /proc/PID/stat) per job, after a warm-up: both make
 the same S3 and gRPC calls, so the difference is the runtime's own cost per job (input models,
-secrets, result mapping, metrics, logs). Goal: < 1 ms. ``--profile`` runs the worker under
+secrets, result mapping, metrics, logs). Goal: < 1 ms. The object has a content type, as most
+do; ``--untyped`` stores it without one, and the worker then sniffs it with libmagic (the thin
+loop returns bytes and does not type them). ``--profile`` runs the worker under
 pyinstrument (the ``bench`` extra) and prints where its event loop spends the time.
 
 Usage: .venv/bin/python -m benchmarks.job_cpu [--jobs 2000] [--concurrency 16] [--rounds 3] [--profile]
@@ -83,12 +85,16 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--untyped", action="store_true", help="store the object without a content type (the worker then sniffs it)"
+    )
     args = parser.parse_args()
     moto, endpoint = start_moto()
     with tempfile.TemporaryDirectory() as tmp, GatewayServer() as gateway:
         try:
             client(endpoint, 1).create_bucket(Bucket=BUCKET)  # type: ignore[attr-defined]
-            client(endpoint, 1).put_object(Bucket=BUCKET, Key=KEY, Body=b"x" * 1024)  # type: ignore[attr-defined]
+            typed = {} if args.untyped else {"ContentType": "text/plain; charset=utf-8"}
+            client(endpoint, 1).put_object(Bucket=BUCKET, Key=KEY, Body=b"x" * 1024, **typed)  # type: ignore[attr-defined]
             env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_CONNECTOR_", "ZEEBE_"))}
             env.update(
                 {
@@ -135,7 +141,10 @@ def main() -> int:
         finally:
             moto.terminate()
         print(f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
-        print(f"{args.jobs} jobs x {args.rounds} rounds, concurrency {args.concurrency}, 1 KiB inline downloads\n")
+        kind = "untyped" if args.untyped else "text/plain"
+        print(
+            f"{args.jobs} jobs x {args.rounds} rounds, concurrency {args.concurrency}, 1 KiB {kind} inline downloads\n"
+        )
         print("| process | CPU ms per job (median) | rounds |")
         print("|---|---|---|")
         for name, values in (("s3-connector worker", worker_ms), ("thinnest job loop", thin_ms)):
