@@ -17,7 +17,9 @@ For each size, the same run measures, at the same concurrency and at the default
   proxy, with ``TransferConfig(max_concurrency=N, multipart_chunksize=8 MiB)`` and with
   ``TransferConfig()`` (its defaults: 10 threads, 8 MiB).
 
-It prints a Markdown table and writes a PNG plot (matplotlib, the ``bench`` extra).
+It prints a Markdown table, with each peak RSS checked against the README's memory formula
+(idle + concurrency x part size + 20 MiB), and writes a PNG plot (matplotlib, the ``bench``
+extra).
 
 Usage: .venv/bin/python -m benchmarks.transfer [--sizes-mib 64,1024] [--concurrency 4]
        [--rate-mib 8] [--latency-ms 20] [--store s3rver|minio] [--plot docs/transfer.png]
@@ -50,6 +52,8 @@ from testkit.gateway import GatewayServer
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONCURRENCY = 10  # ours (S3_CONNECTOR_TRANSFER_CONCURRENCY) and s3transfer's
 PART = 8 * MIB
+# The README's memory formula: peak <= idle + concurrency x part size + this constant.
+FORMULA_CONSTANT_MIB = 20
 
 
 @dataclass
@@ -271,8 +275,9 @@ def run_size(
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| size | concurrency | direction | worker MiB/s | boto3 MiB/s | worker ÷ boto3 | worker peak RSS (idle) |",
-        "|---|---|---|---|---|---|---|",
+        "| size | concurrency | direction | worker MiB/s | boto3 MiB/s | worker ÷ boto3 | worker peak RSS (idle) "
+        "| within formula |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     keyed = {(r.who, r.direction, r.size_mib, r.concurrency): r for r in results}
     for r in results:
@@ -280,9 +285,12 @@ def table(results: list[Result]) -> str:
             continue
         other = keyed[("boto3", r.direction, r.size_mib, r.concurrency)]
         label = f"{r.concurrency}" + (" (defaults)" if r.concurrency == DEFAULT_CONCURRENCY else "")
+        assert r.peak_rss_mib is not None and r.idle_rss_mib is not None
+        bound = r.idle_rss_mib + r.concurrency * PART / MIB + FORMULA_CONSTANT_MIB
+        within = f"{'yes' if r.peak_rss_mib <= bound else 'NO'} (≤ {bound:.0f})"
         lines.append(
             f"| {r.size_mib} MiB | {label} | {r.direction} | {r.mib_s:.1f} | {other.mib_s:.1f} | "
-            f"{r.mib_s / other.mib_s:.2f} | {r.peak_rss_mib:.0f} MiB ({r.idle_rss_mib:.0f}) |"
+            f"{r.mib_s / other.mib_s:.2f} | {r.peak_rss_mib:.0f} MiB ({r.idle_rss_mib:.0f}) | {within} |"
         )
     return "\n".join(lines)
 
