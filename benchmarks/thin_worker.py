@@ -4,7 +4,7 @@ Same gateway, same S3 endpoint, same concurrency as the real worker, but no pipe
 input models, no secrets, no result mapping, no metrics. What the real worker loses against
 this loop is the price of its runtime.
 
-Usage: python benchmarks/thin_worker.py GATEWAY_ADDRESS S3_ENDPOINT CONCURRENCY
+Usage: python benchmarks/thin_worker.py GATEWAY_ADDRESS S3_ENDPOINT CONCURRENCY [upload|download]
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from pyzeebe.grpc_internals.zeebe_adapter import ZeebeAdapter
 TASK_TYPE = "s3-connector:upload:1"
 
 
-async def main(gateway: str, endpoint: str, concurrency: int) -> None:
+async def main(gateway: str, endpoint: str, concurrency: int, action_name: str = "upload") -> None:
+    task_type = TASK_TYPE if action_name == "upload" else "s3-connector:download:1"
     client = boto3.client(
         "s3",
         endpoint_url=endpoint,
@@ -37,9 +38,14 @@ async def main(gateway: str, endpoint: str, concurrency: int) -> None:
 
     async def handle(job: object) -> None:
         action = job.variables["action"]  # type: ignore[attr-defined]
-        await loop.run_in_executor(
-            pool, lambda: client.put_object(Bucket=action["bucket"], Key=action["key"], Body=action["document"])
-        )
+        if action_name == "upload":
+            await loop.run_in_executor(
+                pool, lambda: client.put_object(Bucket=action["bucket"], Key=action["key"], Body=action["document"])
+            )
+        else:
+            await loop.run_in_executor(
+                pool, lambda: client.get_object(Bucket=action["bucket"], Key=action["key"])["Body"].read()
+            )
         await adapter.complete_job(job.key, {})  # type: ignore[attr-defined]
 
     while True:
@@ -48,7 +54,7 @@ async def main(gateway: str, endpoint: str, concurrency: int) -> None:
             await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             continue
         async for job in adapter.activate_jobs(
-            task_type=TASK_TYPE,
+            task_type=task_type,
             worker="thin",
             timeout=60_000,
             max_jobs_to_activate=free,
@@ -62,4 +68,4 @@ async def main(gateway: str, endpoint: str, concurrency: int) -> None:
 
 if __name__ == "__main__":
     print(json.dumps({"started": True}), flush=True)
-    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:5]))

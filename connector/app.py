@@ -101,9 +101,11 @@ def _startup_line(
 
 async def run_worker(settings: WorkerSettings, environ: Mapping[str, str]) -> int:
     """Serve jobs until SIGTERM/SIGINT, then drain and return the exit code (0)."""
+    from connector.allocator import return_large_buffers
     from connector.runtime.worker import ZeebeRuntime
     from connector.runtime.zeebe import PyzeebeGateway, create_channel
 
+    return_large_buffers()
     store = document_store(settings)
     observer = PrometheusObserver()
     health = HealthState(observer)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connector.actions.binding import bind
 from connector.actions.clients import client_spec
@@ -24,9 +24,13 @@ from connector.runtime.secrets import substitute_secrets
 from connector.s3.check import CheckStep, run_check
 from connector.s3.client import ClientCache
 from connector.s3.errors import s3_errors
+from connector.s3.stale_uploads import CleanupRule
 from connector.settings import WorkerSettings
 
-__all__ = ["check_bucket", "report_json", "report_text"]
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["check_bucket", "connect", "lifecycle_json", "lifecycle_text", "report_json", "report_text"]
 
 
 def check_bucket(
@@ -39,6 +43,19 @@ def check_bucket(
     include_list: bool = False,
 ) -> list[CheckStep]:
     """Run the challenge-object check.
+
+    Raises:
+        InputError: invalid bucket name or credentials/configuration input.
+        ConnectorError: the client could not be built (e.g. AssumeRole refused).
+    """
+    client = connect(settings, environ, bucket=bucket, variables=variables)
+    return run_check(client, bucket=bucket, prefix=prefix, include_list=include_list)
+
+
+def connect(
+    settings: WorkerSettings, environ: Mapping[str, str], *, bucket: str, variables: Mapping[str, Any]
+) -> S3Client:
+    """The client an operator command uses for ``bucket``, from job-shaped variables.
 
     Raises:
         InputError: invalid bucket name or credentials/configuration input.
@@ -64,8 +81,33 @@ def check_bucket(
     )
     spec = client_spec(target, policy)
     with s3_errors(spec.build_operation, bucket):
-        client = ClientCache(default_region=settings.aws_region).get(spec)
-    return run_check(client, bucket=bucket, prefix=prefix, include_list=include_list)
+        return ClientCache(default_region=settings.aws_region).get(spec)
+
+
+def lifecycle_text(rule: CleanupRule, redact: Redactor) -> str:
+    """One line on the bucket's cleanup of incomplete multipart uploads (advice, not a failure)."""
+    if rule.found:
+        scope = f" under '{rule.prefix}'" if rule.prefix else ""
+        return (
+            f"Lifecycle: incomplete multipart uploads{scope} are aborted after {rule.days} day(s) "
+            f"(rule '{rule.rule_id or ''}', AbortIncompleteMultipartUpload)."
+        )
+    if rule.found is None:
+        return f"Lifecycle: could not be read ({redact(rule.error or '')}); check AbortIncompleteMultipartUpload."
+    return (
+        "Lifecycle: no AbortIncompleteMultipartUpload rule. Uploads of killed workers stay billed until removed: "
+        "add a rule (e.g. DaysAfterInitiation 7), or run 's3-connector uploads --abort' regularly."
+    )
+
+
+def lifecycle_json(rule: CleanupRule, redact: Redactor) -> dict[str, Any]:
+    return {
+        "abortIncompleteMultipartUpload": rule.found,
+        "daysAfterInitiation": rule.days,
+        "ruleId": rule.rule_id,
+        "prefix": rule.prefix,
+        "error": redact(rule.error) if rule.error else None,
+    }
 
 
 def report_text(bucket: str, steps: list[CheckStep], redact: Redactor) -> str:

@@ -1,9 +1,11 @@
 """``s3-connector``: ``worker`` runs the job worker, ``invoke`` runs one job locally,
-``check`` verifies bucket permissions, ``feel`` evaluates FEEL expressions.
+``check`` verifies bucket permissions (and reports the incomplete-upload lifecycle rule),
+``uploads`` lists and aborts stale incomplete multipart uploads, ``feel`` evaluates FEEL
+expressions.
 
 Exit codes: 0 success (``invoke``: the job completed; ``check``: every permission works),
-1 the job failed or threw a BPMN error (``invoke``) or a permission is missing (``check``),
-2 usage or configuration error.
+1 the job failed or threw a BPMN error (``invoke``), a permission is missing (``check``) or an
+S3 request failed (``uploads``), 2 usage or configuration error.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--prefix", default="", help="key prefix for the challenge object, e.g. incoming/")
     check.add_argument("--list", action="store_true", help="also check s3:ListBucket")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    uploads = commands.add_parser(
+        "uploads", help="list (and with --abort abort) incomplete multipart uploads under a prefix older than an age"
+    )
+    uploads.add_argument("--bucket", required=True, help="the bucket")
+    uploads.add_argument("--prefix", default="", help="only keys under this prefix")
+    uploads.add_argument("--older-than", default="24h", help="only uploads started longer ago: 90s, 30m, 24h, 7d (24h)")
+    uploads.add_argument("--abort", action="store_true", help="abort the uploads found")
+    uploads.add_argument(
+        "--variables", default="{}", help="authentication/configuration as in a job; default: the worker's identity"
+    )
     feel = commands.add_parser("feel", help="evaluate a FEEL expression as result/error expressions are evaluated")
     feel.add_argument("expression", nargs="?", help="the expression (a leading = is optional)")
     feel.add_argument("--context", default="{}", help="variables: JSON, @file, file path or -")
@@ -108,25 +121,93 @@ def _invoke(args: argparse.Namespace, settings: WorkerSettings) -> int:
 
 
 def _check(args: argparse.Namespace, settings: WorkerSettings) -> int:
-    from connector.checking import check_bucket, report_json, report_text
+    from connector.checking import connect, lifecycle_json, lifecycle_text, report_json, report_text
     from connector.components import known_secret_values
     from connector.errors import ConnectorError
     from connector.redaction import Redactor
+    from connector.s3.check import run_check
+    from connector.s3.stale_uploads import cleanup_rule
 
     redact = Redactor(known_secret_values(settings, os.environ))
     variables = _json_argument(args.variables, "variables")
     try:
-        steps = check_bucket(
-            settings, os.environ, bucket=args.bucket, variables=variables, prefix=args.prefix, include_list=args.list
-        )
+        client = connect(settings, os.environ, bucket=args.bucket, variables=variables)
     except ConnectorError as exc:
         print(f"s3-connector: check failed before any request: {redact(exc.message)}", file=sys.stderr)
         return 1
+    steps = run_check(client, bucket=args.bucket, prefix=args.prefix, include_list=args.list)
+    # Advice, not a permission: a missing rule does not fail the check.
+    rule = cleanup_rule(client, args.bucket)
     if args.json:
-        print(json.dumps(report_json(args.bucket, steps, redact), indent=2))
+        print(
+            json.dumps(report_json(args.bucket, steps, redact) | {"lifecycle": lifecycle_json(rule, redact)}, indent=2)
+        )
     else:
         print(report_text(args.bucket, steps, redact))
+        print(lifecycle_text(rule, redact))
     return 0 if all(step.ok for step in steps) else 1
+
+
+def _uploads(args: argparse.Namespace, settings: WorkerSettings) -> int:
+    from datetime import datetime, timezone
+
+    from connector.checking import connect
+    from connector.components import known_secret_values
+    from connector.errors import ConnectorError
+    from connector.redaction import Redactor
+    from connector.s3.stale_uploads import abort_upload, stale_uploads
+
+    redact = Redactor(known_secret_values(settings, os.environ))
+    older_than = _age(args.older_than)
+    try:
+        client = connect(
+            settings, os.environ, bucket=args.bucket, variables=_json_argument(args.variables, "variables")
+        )
+        found = list(
+            stale_uploads(
+                client, bucket=args.bucket, prefix=args.prefix, older_than=older_than, now=datetime.now(timezone.utc)
+            )
+        )
+        failed = 0
+        for upload in found:
+            state = "found"
+            if args.abort:
+                try:
+                    abort_upload(client, bucket=args.bucket, upload=upload)
+                    state = "aborted"
+                except ConnectorError as exc:
+                    failed += 1
+                    state = f"FAILED ({exc.code}: {redact(exc.message)})"
+            print(
+                json.dumps(
+                    {
+                        "key": upload.key,
+                        "uploadId": upload.upload_id,
+                        "initiated": upload.initiated.isoformat(),
+                        "state": state,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+    except ConnectorError as exc:
+        print(f"s3-connector: uploads failed: {redact(exc.message)}", file=sys.stderr)
+        return 1
+    verb = "aborted" if args.abort else "found (pass --abort to abort them)"
+    print(
+        f"s3-connector: {len(found) - failed} incomplete upload(s) older than {args.older_than} {verb}", file=sys.stderr
+    )
+    return 1 if failed else 0
+
+
+_AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _age(text: str) -> timedelta:
+    """``90s``, ``30m``, ``24h``, ``7d``."""
+    number, unit = text[:-1], text[-1:].lower()
+    if unit not in _AGE_UNITS or not number.isdigit():
+        raise UsageError(f"--older-than must be a number with s, m, h or d (e.g. 24h), not {text!r}")
+    return timedelta(seconds=int(number) * _AGE_UNITS[unit])
 
 
 def _feel(args: argparse.Namespace) -> int:
@@ -178,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(app.run_worker(settings, os.environ))
         if args.command == "check":
             return _check(args, settings)
+        if args.command == "uploads":
+            return _uploads(args, settings)
         return _invoke(args, settings)
     except (UsageError, ConfigurationError) as exc:
         print(f"s3-connector: {exc}", file=sys.stderr)

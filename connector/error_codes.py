@@ -97,6 +97,12 @@ ENDPOINT_UNREACHABLE = _transient(
 )
 TIMEOUT = _transient("TIMEOUT", "connecting to or reading from S3 timed out")
 INCOMPLETE_READ = _transient("INCOMPLETE_READ", "the object's body ended early")
+OBJECT_CHANGED = _transient(
+    "OBJECT_CHANGED", "the object was overwritten during a ranged download (its ETag changed); nothing was kept"
+)
+CHECKSUM_MISMATCH = _transient(
+    "CHECKSUM_MISMATCH", "the downloaded bytes differ from the full-object checksum S3 stores; nothing was kept"
+)
 TLS_ERROR = _permanent("TLS_ERROR", "the endpoint's TLS certificate failed verification")
 S3_ERROR = _transient("S3_ERROR", "an unexpected S3 failure, or a 5xx answer without a code")
 S3_REQUEST_REJECTED = _permanent("S3_REQUEST_REJECTED", "a 4xx answer without an error code")

@@ -1,12 +1,15 @@
 """Download: an S3 object as typed content (text, JSON, base64) or as a new Camunda document.
 
 Content is capped (``inline_content_max_bytes``); a document is streamed from S3 into the
-store's streamed POST, a few chunks in memory whatever the size. The response is the public
-contract: ``{bucket, key, element, contentType, size, eTag, versionId}``.
+store's streamed POST as parallel ranged GETs, reassembled in order: ``concurrency x part
+size`` in memory whatever the size. The response is the public
+contract: ``{bucket, key, element, contentType, size, eTag, versionId, checksumSHA256}``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +22,7 @@ from connector.documents.sources import document_store_missing
 from connector.documents.store import DocumentStore
 from connector.documents.streams import CHUNK_BYTES
 from connector.runtime.pipeline import HandlerContext
+from connector.s3.ranged import RangedReader, VerifyingRead, head_for_download
 from connector.s3.transfer import get_object, open_object
 
 __all__ = ["download"]
@@ -38,7 +42,7 @@ async def download(job: DownloadJob, services: S3Services, ctx: HandlerContext) 
     connected = await services.connect(job, action.bucket, ctx)
     if fmt.mode == "DOCUMENT":
         assert store is not None
-        return await _as_document(connected, store, action, ctx)
+        return await _as_document(connected, services, store, action, ctx)
     result = await ctx.executor.run(
         get_object,
         connected.client,
@@ -50,38 +54,69 @@ async def download(job: DownloadJob, services: S3Services, ctx: HandlerContext) 
     )
     ctx.observer.on_bytes("download", len(result.body))
     content, content_type = typed_content(result.body, result.content_type, fmt, action.bucket, action.key)
-    return _response(action, {"content": content}, content_type, result.size, result.etag, result.version_id)
+    response = _response(action, {"content": content}, content_type, result.size, result.etag, result.version_id)
+    # Small by the inline cap: hashing it costs little and tells the process what it got.
+    response["checksumSHA256"] = base64.b64encode(hashlib.sha256(result.body).digest()).decode("ascii")
+    return response
 
 
 async def _as_document(
-    connected: Connected, store: DocumentStore, action: DownloadAction, ctx: HandlerContext
+    connected: Connected, services: S3Services, store: DocumentStore, action: DownloadAction, ctx: HandlerContext
 ) -> dict[str, Any]:
-    """S3 object -> Camunda document, streamed; with a link to it when one was asked for."""
-    stream = await ctx.executor.run(
-        open_object,
-        connected.client,
-        bucket=action.bucket,
-        key=action.key,
-        version_id=action.versionId,
-        byte_range=action.range,
-    )
-    counted = _CountingRead(stream.read, lambda n: ctx.observer.on_bytes("download", n))
+    """S3 object -> Camunda document, streamed; with a link to it when one was asked for.
+
+    A whole object goes as parallel ranged GETs pinned to its ETag and is checked against
+    S3's full-object checksum (``connector.s3.ranged``); a byte range asked for is one GET.
+    """
+    length: int | None
+    if action.range is None:
+        info = await ctx.executor.run(
+            head_for_download, connected.client, bucket=action.bucket, key=action.key, version_id=action.versionId
+        )
+        ranged = RangedReader(
+            connected.client,
+            bucket=action.bucket,
+            key=action.key,
+            info=info,
+            part_size=services.multipart.part_size_bytes,
+            concurrency=services.multipart.concurrency,
+        )
+        verifying = VerifyingRead(ranged.read, info.full_sha256, f"bucket '{action.bucket}', key '{action.key}'")
+        read, close = verifying.read, ranged.close
+        content_type, length, etag, version_id = info.content_type, info.size, info.etag, info.version_id
+    else:
+        stream = await ctx.executor.run(
+            open_object,
+            connected.client,
+            bucket=action.bucket,
+            key=action.key,
+            version_id=action.versionId,
+            byte_range=action.range,
+        )
+        verifying = None
+        read, close = stream.read, stream.close
+        content_type, length, etag, version_id = (
+            stream.content_type,
+            stream.content_length,
+            stream.etag,
+            stream.version_id,
+        )
+    counted = _CountingRead(read, lambda n: ctx.observer.on_bytes("download", n))
     try:
         async with SyncToAsyncChunks(counted.read, ctx.executor.run, chunk_size=CHUNK_BYTES) as chunks:
             reference = await store.create(
                 chunks,
-                size=stream.content_length,
-                content_type=stream.content_type,
+                size=length,
+                content_type=content_type,
                 # As Camunda's runtime does: the document is named after the key.
                 file_name=action.key,
                 time_to_live_ms=action.documentTimeToLive,
                 custom_properties=action.documentCustomProperties,
             )
     finally:
-        await ctx.executor.run(stream.close)
-    response = _response(
-        action, {"document": reference}, stream.content_type, counted.total, stream.etag, stream.version_id
-    )
+        await ctx.executor.run(close)
+    response = _response(action, {"document": reference}, content_type, counted.total, etag, version_id)
+    response["checksumSHA256"] = verifying.digest_b64 if verifying is not None else None
     if action.documentLinkTimeToLive is not None:
         created = CamundaDocument.model_validate(reference)
         response["documentLink"] = await store.create_link(created, action.documentLinkTimeToLive)

@@ -88,7 +88,10 @@ class S3Actions:
             store=store, fetcher=ExternalFetcher(AddressPolicy(), max_bytes=policy.external_max_bytes)
         )
         multipart = MultipartConfig(
-            threshold_bytes=policy.multipart_threshold_bytes, part_size_bytes=policy.multipart_part_size_bytes
+            threshold_bytes=policy.multipart_threshold_bytes,
+            part_size_bytes=policy.multipart_part_size_bytes,
+            concurrency=policy.transfer_concurrency,
+            checksum=policy.transfer_checksum,
         )
         copy_multipart = MultipartConfig(
             threshold_bytes=policy.copy_multipart_threshold_bytes, part_size_bytes=policy.multipart_part_size_bytes

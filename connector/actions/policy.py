@@ -34,6 +34,8 @@ class S3Policy:
     sts_endpoint: str | None = None
     multipart_threshold_bytes: int = 8 * 1024 * 1024
     multipart_part_size_bytes: int = 8 * 1024 * 1024
+    transfer_concurrency: int = 10
+    transfer_checksum: Literal["SHA256", "CRC32", "NONE"] = "SHA256"
     # CopyObject copies up to 5 GiB in one request; larger copies go part by part.
     copy_multipart_threshold_bytes: int = 5 * 1024**3
     external_max_bytes: int = 5 * 1024**3

@@ -41,6 +41,8 @@ def s3_policy(settings: WorkerSettings) -> S3Policy:
         sts_endpoint=settings.sts_endpoint,
         multipart_threshold_bytes=settings.multipart_threshold_bytes,
         multipart_part_size_bytes=settings.multipart_part_size_bytes,
+        transfer_concurrency=settings.transfer_concurrency,
+        transfer_checksum=settings.transfer_checksum,
         copy_multipart_threshold_bytes=settings.copy_multipart_threshold_bytes,
         external_max_bytes=settings.external_max_bytes,
         allowed_buckets=settings.allowed_bucket_list,
@@ -52,8 +54,9 @@ def build_actions(settings: WorkerSettings, store: DocumentStore | None = None) 
     clients = ClientCache(
         max_size=settings.client_cache_size,
         default_region=settings.aws_region,
-        # One pooled connection per concurrently running job of a task type.
-        max_pool_connections=max(10, settings.max_running_jobs),
+        # One pooled connection per concurrently running job of a task type, and one per part
+        # in flight of a large transfer.
+        max_pool_connections=max(10, settings.max_running_jobs, settings.transfer_concurrency),
     )
     fetcher = ExternalFetcher(
         AddressPolicy(allow_private=settings.allow_private_urls, allowed_hosts=settings.allowed_url_host_list),

@@ -2,7 +2,7 @@
 
 The document is streamed to the uploader on the I/O pool; the key defaults to the document's
 file name; the response is the public contract (DESIGN.md §1): ``{bucket, key, link,
-versionId, eTag, size, contentType}``, with a presigned link when one was asked for.
+versionId, eTag, size, contentType, checksumSHA256}``, with a presigned link when one was asked for.
 """
 
 from __future__ import annotations
@@ -47,10 +47,11 @@ async def upload(job: UploadJob, services: S3Services, ctx: HandlerContext) -> d
             bucket=action.bucket,
             key=key,
             read=source.read,
-            options=_options(action, action.contentType or source.content_type),
+            options=_options(action, action.contentType or source.content_type, ctx),
             config=services.multipart,
             size_hint=source.size_hint,
             hooks=hooks,
+            expected_sha256=source.sha256,
         )
     response: dict[str, Any] = {
         "bucket": action.bucket,
@@ -60,6 +61,7 @@ async def upload(job: UploadJob, services: S3Services, ctx: HandlerContext) -> d
         "eTag": result.etag,
         "size": result.size,
         "contentType": result.content_type,
+        "checksumSHA256": result.checksum_sha256,
     }
     if action.presignedLinkExpiry is not None:
         response |= await _presigned(connected, action, key, result.version_id, ctx)
@@ -89,7 +91,7 @@ def _content_type(source: UploadSource, key: str, head: bytes) -> str:
     return guess_content_type(name, head)
 
 
-def _options(action: UploadAction, content_type: str | None) -> UploadOptions:
+def _options(action: UploadAction, content_type: str | None, ctx: HandlerContext) -> UploadOptions:
     return UploadOptions(
         content_type=content_type,
         metadata=action.metadata or {},
@@ -100,4 +102,6 @@ def _options(action: UploadAction, content_type: str | None) -> UploadOptions:
         cache_control=action.cacheControl,
         content_disposition=action.contentDisposition,
         create_only=action.createOnly,
+        # A re-run of this job recognises its own earlier attempt by it (connector.s3.attempts).
+        job_key=str(ctx.job.key) if ctx.job is not None else None,
     )

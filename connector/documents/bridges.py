@@ -90,6 +90,25 @@ class AsyncToSyncReader(io.RawIOBase):
         self.bytes_read += filled
         return filled
 
+    def read(self, size: int | None = -1, /) -> bytes:
+        """Exactly ``size`` bytes unless the stream ends, copied once (``RawIOBase.read``
+        would fill a buffer and copy it again: two parts in memory for each part read)."""
+        if size is None or size < 0:
+            return self.readall()
+        pieces: list[memoryview] = []
+        remaining = size
+        while remaining > 0:
+            if not self._current and not self._next_chunk():
+                break
+            count = min(len(self._current), remaining)
+            pieces.append(self._current[:count])
+            self._current = self._current[count:]
+            remaining -= count
+            if not self._current:
+                self._release()
+        self.bytes_read += size - remaining
+        return b"".join(pieces)
+
     def _next_chunk(self) -> bool:
         if self._ended is None:
             self._ensure_pump()

@@ -56,6 +56,8 @@ class UploadSource:
     fallback_content_type: str | None = None
     size_hint: int | None = None
     before_commit: Callable[[], None] | None = None
+    # The SHA-256 (hex) the document store states for the bytes, when it states one.
+    sha256: str | None = None
 
 
 def upload_body(
@@ -109,7 +111,8 @@ class _HashingReader:
 
     def read(self, size: int) -> bytes:
         chunk = self._read(size)
-        self._hash.update(chunk)
+        if self._expected:
+            self._hash.update(chunk)
         return chunk
 
     def verify(self) -> None:
@@ -208,6 +211,7 @@ async def _bridged(
             None,
             stream.content_length or declared_size,
             hashing.verify,
+            expected_sha256,
         )
     finally:
         reader.close()

@@ -22,6 +22,7 @@ from typing import Any
 from botocore import exceptions as bce
 
 from connector.error_codes import (
+    CHECKSUM_MISMATCH,
     ENDPOINT_UNREACHABLE,
     INCOMPLETE_READ,
     INVALID_REQUEST,
@@ -56,6 +57,8 @@ _EXCEPTION_CODES: dict[type[Exception], ErrorCode] = {
     bce.NoCredentialsError: MISSING_CREDENTIALS,
     bce.PartialCredentialsError: MISSING_CREDENTIALS,
     bce.ParamValidationError: INVALID_REQUEST,
+    # botocore's own check of a response's x-amz-checksum-* against the body it read.
+    bce.FlexibleChecksumError: CHECKSUM_MISMATCH,
 }
 
 # HEAD responses have no body, so botocore reports the bare HTTP status as the error code.

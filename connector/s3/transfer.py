@@ -36,12 +36,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PutResult:
-    """What S3 reported for a stored object (``etag`` without quotes)."""
+    """What S3 reported for a stored object (``etag`` without quotes).
+
+    ``checksum_sha256`` is the whole object's SHA-256 (base64) of the bytes sent;
+    ``s3_checksum`` the value S3 verified and reports for the object (composite ``...-N`` for
+    a multipart upload; None when no checksum was sent).
+    """
 
     version_id: str | None
     etag: str | None
     size: int
     content_type: str | None = None
+    checksum_sha256: str | None = None
+    s3_checksum: str | None = None
 
 
 @dataclass(frozen=True)

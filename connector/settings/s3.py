@@ -40,6 +40,9 @@ class S3Settings(BaseModel):
     )
     multipart_threshold_bytes: int = Field(8 * 1024 * 1024, ge=1)
     multipart_part_size_bytes: int = Field(8 * 1024 * 1024, ge=5 * 1024 * 1024, le=5 * 1024**3)
+    # Parts in flight per transfer (uploads and ranged downloads): memory ≈ this x part size.
+    transfer_concurrency: int = Field(10, ge=1, le=64)
+    transfer_checksum: Literal["SHA256", "CRC32", "NONE"] = "SHA256"
     # CopyObject's own limit is 5 GiB: a larger threshold would send copies S3 refuses.
     copy_multipart_threshold_bytes: int = Field(5 * 1024**3, ge=1, le=5 * 1024**3)
     client_cache_size: int = Field(64, ge=1)

@@ -773,7 +773,8 @@ async def test_upload_example(aws: Any, documents: DocumentsApi) -> None:
     assert variables["invoiceLink"] == variables["invoiceUpload"]["presignedLink"]
     stored = aws.get_object(Bucket="my-bucket", Key="invoices/INV-42.pdf")
     assert stored["Body"].read() == PDF
-    assert stored["Metadata"] == {"invoice-id": "INV-42"}
+    # The template's metadata, and the job key every upload records (a re-run recognises it).
+    assert stored["Metadata"] == {"invoice-id": "INV-42", "zeebe-job-key": "1"}
     assert stored["StorageClass"] == "STANDARD_IA"
     assert aws.get_object_tagging(Bucket="my-bucket", Key="invoices/INV-42.pdf")["TagSet"] == [
         {"Key": "department", "Value": "finance"}

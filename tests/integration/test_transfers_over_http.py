@@ -1,0 +1,226 @@
+"""Large transfers over real HTTP on every server of ``--s3-servers``, through a recording
+proxy: parts really overlap, a failed part leaves nothing, S3 verifies checksums, a re-run
+of the same job neither duplicates nor strands anything."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from connector.errors import ConnectorError
+from connector.s3 import ClientCache
+from connector.s3.attempts import MARKER_PART_NUMBER, marker_body
+from connector.s3.transfer import PutResult
+from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
+from testkit.s3_recorder import Fault, RecordedRequest, RecordingS3Proxy
+from testkit.s3servers import S3Server
+from tests.integration.conftest import connector_spec
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+PART = MIN_PART_SIZE_BYTES
+PARTS = MultipartConfig(threshold_bytes=PART, part_size_bytes=PART, concurrency=4)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_aws_setup(no_aws_setup: None) -> None:
+    """Only the spec configures clients here (see ``conftest.no_aws_setup``)."""
+
+
+@pytest.fixture(scope="module")
+def direct(s3_server: S3Server) -> S3Client:
+    return ClientCache().get(connector_spec(s3_server))
+
+
+@pytest.fixture
+def bucket(direct: S3Client) -> str:
+    name = f"tx-{uuid.uuid4().hex[:12]}"
+    direct.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def proxy(s3_server: S3Server) -> Iterator[RecordingS3Proxy]:
+    with RecordingS3Proxy(s3_server.endpoint_url, delay_s=0.3) as running:
+        yield running
+
+
+@pytest.fixture
+def via_proxy(s3_server: S3Server, proxy: RecordingS3Proxy) -> S3Client:
+    # One attempt: an injected fault must not be hidden by botocore's retries.
+    return ClientCache().get(connector_spec(s3_server, endpoint_url=proxy.url, max_attempts=1, read_timeout_s=30))
+
+
+def pattern(size: int, seed: bytes = b"0123456789abcdef") -> bytes:
+    return (seed * (size // len(seed) + 1))[:size]
+
+
+def nothing_in_progress(client: S3Client, bucket: str) -> bool:
+    return client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+class TestPartsInFlight:
+    def test_parts_overlap_up_to_the_concurrency(
+        self, via_proxy: S3Client, direct: S3Client, proxy: RecordingS3Proxy, bucket: str
+    ) -> None:
+        data = pattern(6 * PART + 17)
+        result = upload_stream(
+            via_proxy, bucket=bucket, key="big.bin", read=io.BytesIO(data).read, options=UploadOptions(), config=PARTS
+        )
+        assert result.size == len(data)
+        assert len(proxy.requests("UploadPart")) == 7
+        # Each part is held 0.3 s by the proxy: four in flight at once, never more.
+        assert proxy.peak_in_flight("UploadPart") == 4
+        stored = direct.get_object(Bucket=bucket, Key="big.bin")["Body"].read()
+        assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
+
+    @pytest.mark.s3_gap(feature="multipart-listing")
+    def test_a_failing_part_aborts_the_upload_with_nothing_left(
+        self, via_proxy: S3Client, direct: S3Client, proxy: RecordingS3Proxy, bucket: str
+    ) -> None:
+        def fail_part_three(request: RecordedRequest, body: bytes) -> Fault | None:
+            if request.operation == "UploadPart" and request.query["partNumber"] == ["3"]:
+                return Fault(500, "InternalError")
+            return None
+
+        proxy.tamper = fail_part_three
+        with pytest.raises(ConnectorError) as info:
+            upload_stream(
+                via_proxy,
+                bucket=bucket,
+                key="half.bin",
+                read=io.BytesIO(pattern(8 * PART)).read,
+                options=UploadOptions(),
+                config=PARTS,
+            )
+        assert info.value.code == "InternalError" and info.value.retryable
+        assert len(proxy.requests("AbortMultipartUpload")) == 1
+        # Parts in flight were waited for before the abort: none arrived after it.
+        abort = proxy.requests("AbortMultipartUpload")[0]
+        assert all(part.ended <= abort.started for part in proxy.requests("UploadPart"))
+        assert nothing_in_progress(direct, bucket)
+        assert "Contents" not in direct.list_objects_v2(Bucket=bucket)
+
+
+def flip_a_byte(request: RecordedRequest, body: bytes) -> bytes | None:
+    """Corrupt one byte of every object body on its way to S3, after the checksum was taken."""
+    if request.operation in ("UploadPart", "PutObject") and len(body) > 100:
+        return body[:100] + bytes([body[100] ^ 0x01]) + body[101:]
+    return None
+
+
+class TestS3VerifiesTheBytes:
+    @pytest.mark.s3_gap(feature="checksums")
+    @pytest.mark.parametrize("size", [1000, 2 * PART], ids=["put", "multipart"])
+    def test_a_corrupted_byte_is_refused_by_s3(
+        self, via_proxy: S3Client, direct: S3Client, proxy: RecordingS3Proxy, bucket: str, size: int
+    ) -> None:
+        proxy.tamper = flip_a_byte
+        with pytest.raises(ConnectorError) as info:
+            upload_stream(
+                via_proxy,
+                bucket=bucket,
+                key="corrupt.bin",
+                read=io.BytesIO(pattern(size)).read,
+                options=UploadOptions(),
+                config=PARTS,
+            )
+        # Over plain HTTP SigV4 signs the payload too, and MinIO checks that hash first
+        # (XAmzContentSHA256Mismatch); over HTTPS the payload is unsigned and the checksum decides.
+        assert info.value.code in (
+            "BadDigest",
+            "InvalidDigest",
+            "XAmzContentChecksumMismatch",
+            "XAmzContentSHA256Mismatch",
+        )
+        assert "Contents" not in direct.list_objects_v2(Bucket=bucket)
+
+    @pytest.mark.s3_gap(feature="checksums")
+    def test_s3_refuses_bytes_that_differ_from_the_stated_hash(self, direct: S3Client, bucket: str) -> None:
+        stated = hashlib.sha256(b"what the document store hashed").hexdigest()
+        with pytest.raises(ConnectorError) as info:
+            upload_stream(
+                direct,
+                bucket=bucket,
+                key="differs.txt",
+                read=io.BytesIO(b"other bytes").read,
+                options=UploadOptions(),
+                expected_sha256=stated,
+            )
+        assert info.value.code in ("BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch")
+
+    @pytest.mark.s3_gap("s3rver", reason="s3rver neither verifies nor returns x-amz-checksum-* values")
+    @pytest.mark.parametrize("size", [1000, 2 * PART], ids=["put", "multipart"])
+    def test_the_stored_checksum_is_what_was_sent(self, direct: S3Client, bucket: str, size: int) -> None:
+        result = upload_stream(
+            direct, bucket=bucket, key="k", read=io.BytesIO(pattern(size)).read, options=UploadOptions(), config=PARTS
+        )
+        head = direct.head_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")
+        assert result.s3_checksum is not None
+        # S3 reports a composite checksum with its "-N" in some answers and not in others.
+        assert head.get("ChecksumSHA256", "").split("-")[0] == result.s3_checksum.split("-")[0]
+
+
+class TestRetriesOfTheSameJob:
+    @pytest.mark.s3_gap(feature="conditional-writes")
+    @pytest.mark.parametrize("size", [1000, 2 * PART], ids=["put", "multipart"])
+    def test_a_createonly_rerun_of_a_completed_job_completes(self, direct: S3Client, bucket: str, size: int) -> None:
+        data = pattern(size)
+
+        def attempt(job_key: str) -> PutResult:
+            options = UploadOptions(create_only=True, job_key=job_key)
+            return upload_stream(
+                direct, bucket=bucket, key="once.bin", read=io.BytesIO(data).read, options=options, config=PARTS
+            )
+
+        first = attempt("2251799813685249")
+        again = attempt("2251799813685249")
+        # The earlier attempt's object, as its own answer described it (versionId aside:
+        # an unversioned bucket answers "null" to the write and nothing to HeadObject).
+        assert (again.etag, again.size, again.checksum_sha256) == (first.etag, first.size, first.checksum_sha256)
+        # Another job finds the key taken: that is still the conflict createOnly is for.
+        with pytest.raises(ConnectorError) as info:
+            attempt("2251799813685250")
+        assert info.value.code == "PreconditionFailed"
+        assert nothing_in_progress(direct, bucket)
+
+    @pytest.mark.s3_gap(feature="conditional-writes")
+    def test_a_rerun_with_other_bytes_is_still_a_conflict(self, direct: S3Client, bucket: str) -> None:
+        options = UploadOptions(create_only=True, job_key="77")
+        upload_stream(direct, bucket=bucket, key="k", read=io.BytesIO(b"first").read, options=options)
+        with pytest.raises(ConnectorError) as info:
+            upload_stream(direct, bucket=bucket, key="k", read=io.BytesIO(b"changed").read, options=options)
+        assert info.value.code == "PreconditionFailed"
+
+    @pytest.mark.s3_gap(feature="multipart-listing")
+    def test_a_new_attempt_aborts_only_its_own_earlier_uploads(self, direct: S3Client, bucket: str) -> None:
+        def stray(job_key: str) -> str:
+            upload_id = direct.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="SHA256")["UploadId"]
+            direct.upload_part(
+                Bucket=bucket,
+                Key="k",
+                UploadId=upload_id,
+                PartNumber=MARKER_PART_NUMBER,
+                Body=marker_body(job_key),
+                ChecksumAlgorithm="SHA256",
+            )
+            return upload_id
+
+        mine, other = stray("41"), stray("42")
+        direct.create_multipart_upload(Bucket=bucket, Key="k-other-key")  # another key: never looked at
+        upload_stream(
+            direct,
+            bucket=bucket,
+            key="k",
+            read=io.BytesIO(pattern(2 * PART)).read,
+            options=UploadOptions(job_key="41"),
+            config=PARTS,
+        )
+        left = {(u["Key"], u["UploadId"]) for u in direct.list_multipart_uploads(Bucket=bucket).get("Uploads", [])}
+        assert ("k", mine) not in left and ("k", other) in left and len(left) == 2
