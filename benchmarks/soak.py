@@ -42,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,6 +165,8 @@ class Result:
     duplicated: int = 0
     wrong_objects: list[str] = field(default_factory=list)
     incomplete_uploads: int = 0
+    incomplete_upload_keys: list[str] = field(default_factory=list)
+    aborts_failed: int = 0  # the worker's "Could not abort multipart upload" warnings
     rss_q2_median_mib: float = 0.0
     rss_q4_median_mib: float = 0.0
     rss_max_mib: float = 0.0
@@ -220,6 +221,7 @@ class Soak:
         self.expected: dict[int, Expected] = {}
         self.rng = random.Random(14)
         self.seeded: list[tuple[str, str]] = []
+        self.seeded_large = ("", "")
 
     def variables(self, action: dict[str, Any], **more: Any) -> dict[str, Any]:
         return {
@@ -281,10 +283,8 @@ class Soak:
             Expected("large-download", seeded[0], seeded[1]),
         )
 
-    seeded_large: tuple[str, str] = ("", "")
 
-
-def run(minutes: float, out_dir: Path, use_toxiproxy: bool, work: Path) -> Result:
+def run(minutes: float, use_toxiproxy: bool, work: Path) -> Result:
     moto, direct_endpoint = start_moto()
     faults: Faults | None = None
     worker: subprocess.Popen[bytes] | None = None
@@ -304,6 +304,8 @@ def run(minutes: float, out_dir: Path, use_toxiproxy: bool, work: Path) -> Resul
             started = drive(soak, direct, faults, documents, worker.pid, minutes, result)
             settle(soak, faults)
             verify(soak, direct, documents, result)
+            log = (work / "worker.log").read_text(errors="replace")
+            result.aborts_failed = log.count("Could not abort multipart upload")
             result.samples.append(sample(worker.pid, time.monotonic() - started, "drained", soak))
         judge(result)
         return result
@@ -402,7 +404,9 @@ def verify(soak: Soak, direct: Any, documents: DocumentsApi, result: Result) -> 
             stored.update(item["Key"] for item in page.get("Contents", []))
     if stored != uploaded:
         result.wrong_objects.append(f"bucket holds {len(stored)} uploaded keys, jobs wrote {len(uploaded)}")
-    result.incomplete_uploads = len(direct.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []))
+    left = direct.list_multipart_uploads(Bucket=BUCKET).get("Uploads", [])
+    result.incomplete_uploads = len(left)
+    result.incomplete_upload_keys = sorted(upload["Key"] for upload in left)
 
 
 def check(expected: Expected, response: dict[str, Any], direct: Any, documents: DocumentsApi) -> bool:
@@ -431,7 +435,11 @@ def judge(result: Result) -> None:
         (result.incidents == 0, f"{result.incidents} jobs ran out of retries"),
         (result.duplicated == 0, f"{result.duplicated} jobs completed twice"),
         (not result.wrong_objects, f"wrong objects: {result.wrong_objects[:5]}"),
-        (result.incomplete_uploads == 0, f"{result.incomplete_uploads} incomplete multipart uploads"),
+        (
+            result.incomplete_uploads == 0,
+            f"{result.incomplete_uploads} incomplete multipart uploads ({', '.join(result.incomplete_upload_keys)}; "
+            f"{result.aborts_failed} aborts failed under a fault)",
+        ),
         (
             result.rss_q4_median_mib <= result.rss_q2_median_mib + max(result.rss_q2_median_mib * 0.10, 20.0),
             f"memory grew: {result.rss_q2_median_mib} -> {result.rss_q4_median_mib} MiB",
@@ -509,6 +517,7 @@ def summary(result: Result, command: str) -> str:
             f"| lost / completed twice / out of retries | {result.lost} / {result.duplicated} / {result.incidents} |",
             f"| wrong or missing objects | {len(result.wrong_objects)} |",
             f"| incomplete multipart uploads at the end | {result.incomplete_uploads} |",
+            f"| multipart aborts that failed under a fault (worker warnings) | {result.aborts_failed} |",
             f"| worker RSS median, 2nd quarter → last quarter | {result.rss_q2_median_mib:.1f} → "
             f"{result.rss_q4_median_mib:.1f} MiB (max {result.rss_max_mib:.1f}) |",
             f"| open FDs max, 2nd quarter → last quarter | {result.fds_q2_max} → {result.fds_q4_max} |",
@@ -530,7 +539,7 @@ def publish(result: Result, command: str, plots: list[Path]) -> None:
     document.write_text(head + block + tail, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None, on_result: Callable[[Result], None] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--out-dir", type=Path, default=None, help="where plots and soak.json go (default: a temp dir)")
@@ -540,15 +549,15 @@ def main(argv: list[str] | None = None, on_result: Callable[[Result], None] | No
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         out_dir = ROOT / "docs" if args.publish else (args.out_dir or Path(tmp))
         out_dir.mkdir(parents=True, exist_ok=True)
-        result = run(args.minutes, out_dir, not args.python_proxy, Path(tmp))
+        work = args.out_dir or Path(tmp)  # the worker's log stays there with --out-dir
+        work.mkdir(parents=True, exist_ok=True)
+        result = run(args.minutes, not args.python_proxy, work)
         plots = plot(result, out_dir, "soak")
-        (Path(args.out_dir or tmp) / "soak.json").write_text(json.dumps(asdict(result), indent=1))
+        (work / "soak.json").write_text(json.dumps(asdict(result), indent=1))
         command = ".venv/bin/python -m benchmarks.soak " + " ".join(argv if argv is not None else sys.argv[1:])
         print(summary(result, command.strip()))
         if args.publish:
             publish(result, command.strip(), plots)
-    if on_result is not None:
-        on_result(result)
     return 1 if result.failures else 0
 
 

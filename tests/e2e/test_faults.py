@@ -12,6 +12,7 @@ tests/interop/faults/.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.e2e
 
 CAMUNDA = "io.camunda:aws-s3:1"
 StartWorker = Callable[..., WorkerProcess]
+Figure = Callable[[str, float], None]
 MIB = 1024 * 1024
 PART = 5 * MIB
 # Three parts of 5 MiB at 4 MB/s: about three seconds on the wire, long enough to aim a signal.
@@ -103,13 +105,16 @@ class TestSignalsMidTransfer:
         slow_s3: TcpProxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
     ) -> None:
         worker = start(start_worker, slow_s3, documents)
         ref = documents.put_document(LARGE, "application/octet-stream", "large.bin")
         key = upload_job(gateway, slow_s3.url, "faults/term-up.bin", ref)
         slow_s3.wait_for(lambda: slow_s3.bytes_up > PART + MIB)  # the second part is on the wire
 
+        signalled = time.monotonic()
         assert worker.terminate(timeout_s=30) == 0
+        figure("sigterm_to_exit_s", time.monotonic() - signalled)
 
         outcome = gateway.gateway.wait_for_outcome(key, timeout_s=1)
         assert outcome.kind == "complete", outcome
@@ -125,13 +130,16 @@ class TestSignalsMidTransfer:
         slow_s3: TcpProxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
     ) -> None:
         s3.put_object(Bucket=BUCKET, Key="faults/term-down.bin", Body=LARGE)
         worker = start(start_worker, slow_s3, documents)
         key = download_job(gateway, slow_s3.url, "faults/term-down.bin")
         slow_s3.wait_for(lambda: slow_s3.bytes_down > 4 * MIB)
 
+        signalled = time.monotonic()
         assert worker.terminate(timeout_s=30) == 0
+        figure("sigterm_to_exit_s", time.monotonic() - signalled)
 
         outcome = gateway.gateway.wait_for_outcome(key, timeout_s=1)
         assert outcome.kind == "complete", outcome
@@ -147,6 +155,7 @@ class TestSignalsMidTransfer:
         slow_s3: TcpProxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
     ) -> None:
         doomed = start(start_worker, slow_s3, documents, S3_CONNECTOR_JOB_TIMEOUT_MS=LOCK_MS)
         ref = documents.put_document(LARGE, "application/octet-stream", "large.bin")
@@ -154,6 +163,7 @@ class TestSignalsMidTransfer:
         slow_s3.wait_for(lambda: slow_s3.bytes_up > PART + MIB)
 
         doomed.kill()
+        killed = time.monotonic()
         assert gateway.gateway.outcomes(key) == []
         # Nothing is visible at the key: a multipart upload shows only once it is completed.
         assert s3.list_objects_v2(Bucket=BUCKET, Prefix="faults/kill-up")["KeyCount"] == 0
@@ -161,6 +171,7 @@ class TestSignalsMidTransfer:
         start(start_worker, slow_s3, documents)
 
         outcome = gateway.gateway.wait_for_outcome(key, timeout_s=30)
+        figure("kill_to_completed_elsewhere_s", time.monotonic() - killed)
         assert outcome.kind == "complete", outcome
         assert gateway.gateway.activation_count(key) == 2
         assert sha(s3.get_object(Bucket=BUCKET, Key="faults/kill-up.bin")["Body"].read()) == sha(LARGE)
@@ -175,6 +186,7 @@ class TestSignalsMidTransfer:
         slow_s3: TcpProxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
     ) -> None:
         s3.put_object(Bucket=BUCKET, Key="faults/kill-down.bin", Body=LARGE)
         doomed = start(start_worker, slow_s3, documents, S3_CONNECTOR_JOB_TIMEOUT_MS=LOCK_MS)
@@ -182,11 +194,13 @@ class TestSignalsMidTransfer:
         slow_s3.wait_for(lambda: slow_s3.bytes_down > 4 * MIB)
 
         doomed.kill()
+        killed = time.monotonic()
         assert gateway.gateway.outcomes(key) == []
         slow_s3.set_rates(None, None)
         start(start_worker, slow_s3, documents)
 
         outcome = gateway.gateway.wait_for_outcome(key, timeout_s=30)
+        figure("kill_to_completed_elsewhere_s", time.monotonic() - killed)
         assert outcome.kind == "complete", outcome
         assert gateway.gateway.activation_count(key) == 2
         assert stored_document(documents, outcome) == (sha(LARGE), len(LARGE))
@@ -204,6 +218,7 @@ class TestCutConnections:
         slow_s3: TcpProxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
     ) -> None:
         start(start_worker, slow_s3, documents)
         slow_s3.set_rates(None, None)
@@ -218,6 +233,7 @@ class TestCutConnections:
         assert outcome.kind == "complete", outcome
         assert gateway.gateway.activation_count(outcome.job_key) == 1  # botocore's retry, not Zeebe's
         assert slow_s3.resets == 1 and slow_s3.connections > before, (before, slow_s3.counters())
+        figure("connections_opened", slow_s3.connections - before)
         assert sha(s3.get_object(Bucket=BUCKET, Key="faults/reset.bin")["Body"].read()) == sha(LARGE)
         assert incomplete_uploads(s3, "faults/reset") == []
         a_following_job_completes(gateway, slow_s3.url, s3, "reset")
@@ -229,6 +245,7 @@ class TestCutConnections:
         slow_s3: TcpProxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
     ) -> None:
         start(start_worker, slow_s3, documents)
         slow_s3.set_rates(None, None)
@@ -242,6 +259,7 @@ class TestCutConnections:
         assert outcome.kind == "complete", outcome
         assert gateway.gateway.activation_count(outcome.job_key) == 1
         assert documents.count("get") == 3
+        figure("document_gets", documents.count("get"))
         assert sha(s3.get_object(Bucket=BUCKET, Key="faults/store-5xx.bin")["Body"].read()) == sha(LARGE)
         assert incomplete_uploads(s3, "faults/store-5xx") == []
         a_following_job_completes(gateway, slow_s3.url, s3, "store-5xx")

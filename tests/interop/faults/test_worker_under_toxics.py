@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 
 CAMUNDA = "io.camunda:aws-s3:1"
 StartWorker = Callable[..., WorkerProcess]
+Figure = Callable[[str, float], None]
 MIB = 1024 * 1024
 PART = 5 * MIB
 LARGE = b"".join(index.to_bytes(8, "big") + bytes(range(256)) * 4 * 1024 for index in range(6))  # 6 MiB
@@ -76,15 +77,26 @@ def completed(gateway: GatewayServer, key: int, timeout_s: float = 40.0) -> Outc
 
 
 def failed_then_healed(
-    gateway: GatewayServer, proxy: Proxy, toxics: list[tuple[Toxic, str]], make_job: Callable[[], int]
+    gateway: GatewayServer,
+    proxy: Proxy,
+    toxics: list[tuple[Toxic, str]],
+    make_job: Callable[[], int],
+    figure: Figure,
+    check_while_failed: Callable[[], None] = lambda: None,
 ) -> tuple[Outcome, Outcome]:
     """With ``toxics`` on, the job's first outcome; then, toxics removed, its completion."""
     names = [proxy.add(toxic, stream=stream) for toxic, stream in toxics]  # type: ignore[arg-type]
+    started = time.monotonic()
     key = make_job()
     first = gateway.gateway.wait_for_outcome(key, timeout_s=60)
+    figure("created_to_failed_s", time.monotonic() - started)
+    check_while_failed()
     for name in names:
         proxy.remove(name)
-    return first, completed(gateway, key)
+    healed = time.monotonic()
+    done = completed(gateway, key)
+    figure("healed_to_completed_s", time.monotonic() - healed)
+    return first, done
 
 
 def assert_failed_for_a_later_retry(outcome: Outcome, *codes: str) -> None:
@@ -93,7 +105,9 @@ def assert_failed_for_a_later_retry(outcome: Outcome, *codes: str) -> None:
 
 
 def incomplete_uploads(s3: Any) -> list[str]:
-    return [upload["Key"] for upload in s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", [])]
+    """Incomplete uploads under this suite's prefix (the bucket is shared with other suites)."""
+    listed = s3.list_multipart_uploads(Bucket=BUCKET, Prefix="toxics/")
+    return [upload["Key"] for upload in listed.get("Uploads", [])]
 
 
 def document_sha(documents: DocumentsApi, outcome: Outcome) -> tuple[str, int]:
@@ -108,7 +122,7 @@ def still_serving(gateway: GatewayServer, proxy: Proxy, s3: Any, name: str) -> N
 
 class TestS3Toxics:
     def test_latency_slows_every_answer_and_jobs_complete(
-        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, s3: Any
+        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, s3: Any, figure: Figure
     ) -> None:
         s3.put_object(Bucket=BUCKET, Key="toxics/latency-in.txt", Body=SMALL)
         s3_proxy.add(latency(latency_ms=300))
@@ -117,6 +131,7 @@ class TestS3Toxics:
         up = completed(gateway, upload(gateway, s3_proxy, "toxics/latency.txt", SMALL.decode()))
         down = completed(gateway, download(gateway, s3_proxy, "toxics/latency-in.txt", as_document=False))
 
+        figure("upload_and_download_s", time.monotonic() - started)
         assert time.monotonic() - started >= 0.6
         assert up.variables["r"]["size"] == len(SMALL)
         assert down.variables["r"]["element"]["content"] == SMALL.decode()
@@ -124,7 +139,13 @@ class TestS3Toxics:
         still_serving(gateway, s3_proxy, s3, "latency")
 
     def test_bandwidth_limits_a_multipart_upload_and_a_download_and_both_complete_whole(
-        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, documents: DocumentsApi, s3: Any
+        self,
+        gateway: GatewayServer,
+        worker: WorkerProcess,
+        s3_proxy: Proxy,
+        documents: DocumentsApi,
+        s3: Any,
+        figure: Figure,
     ) -> None:
         s3.put_object(Bucket=BUCKET, Key="toxics/slow-in.bin", Body=LARGE)
         ref = documents.put_document(LARGE, "application/octet-stream", "large.bin")
@@ -135,7 +156,9 @@ class TestS3Toxics:
         up = completed(gateway, upload(gateway, s3_proxy, "toxics/slow.bin", ref))
         down = completed(gateway, download(gateway, s3_proxy, "toxics/slow-in.bin"))
 
-        assert time.monotonic() - started >= 2 * len(LARGE) / 4_000_000 * 0.9
+        elapsed_s = time.monotonic() - started
+        figure("two_6MiB_transfers_s", elapsed_s)
+        assert elapsed_s >= 2 * len(LARGE) / 4_000_000 * 0.9
         assert up.variables["r"]["size"] == len(LARGE)
         assert sha(s3.get_object(Bucket=BUCKET, Key="toxics/slow.bin")["Body"].read()) == sha(LARGE)
         assert document_sha(documents, down) == (sha(LARGE), len(LARGE))
@@ -143,13 +166,19 @@ class TestS3Toxics:
         still_serving(gateway, s3_proxy, s3, "bandwidth")
 
     def test_reset_in_the_middle_of_a_download_body_fails_for_a_later_retry_and_no_half_document_is_kept(
-        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, documents: DocumentsApi, s3: Any
+        self,
+        gateway: GatewayServer,
+        worker: WorkerProcess,
+        s3_proxy: Proxy,
+        documents: DocumentsApi,
+        s3: Any,
+        figure: Figure,
     ) -> None:
         s3.put_object(Bucket=BUCKET, Key="toxics/reset-in.bin", Body=LARGE)
         toxics = [(bandwidth(rate_kb_s=2000), "downstream"), (reset_peer(timeout_ms=1000), "downstream")]
 
         first, done = failed_then_healed(
-            gateway, s3_proxy, toxics, lambda: download(gateway, s3_proxy, "toxics/reset-in.bin")
+            gateway, s3_proxy, toxics, lambda: download(gateway, s3_proxy, "toxics/reset-in.bin"), figure
         )
 
         assert_failed_for_a_later_retry(first, "INCOMPLETE_READ", "ENDPOINT_UNREACHABLE")
@@ -158,18 +187,29 @@ class TestS3Toxics:
         still_serving(gateway, s3_proxy, s3, "reset-down")
 
     def test_reset_in_the_middle_of_a_multipart_upload_aborts_it_and_fails_for_a_later_retry(
-        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, documents: DocumentsApi, s3: Any
+        self,
+        gateway: GatewayServer,
+        worker: WorkerProcess,
+        s3_proxy: Proxy,
+        documents: DocumentsApi,
+        s3: Any,
+        figure: Figure,
     ) -> None:
         ref = documents.put_document(LARGE, "application/octet-stream", "large.bin")
         toxics = [(bandwidth(rate_kb_s=2000), "upstream"), (reset_peer(timeout_ms=1000), "upstream")]
-        names = [s3_proxy.add(toxic, stream=stream) for toxic, stream in toxics]  # type: ignore[arg-type]
-        key = upload(gateway, s3_proxy, "toxics/reset-up.bin", ref)
-        first = gateway.gateway.wait_for_outcome(key, timeout_s=60)
-        assert s3.list_objects_v2(Bucket=BUCKET, Prefix="toxics/reset-up")["KeyCount"] == 0
-        assert incomplete_uploads(s3) == []  # aborted before the job failed
-        for name in names:
-            s3_proxy.remove(name)
-        done = completed(gateway, key)
+
+        def nothing_is_left() -> None:
+            assert s3.list_objects_v2(Bucket=BUCKET, Prefix="toxics/reset-up")["KeyCount"] == 0
+            assert incomplete_uploads(s3) == []  # aborted before the job failed
+
+        first, done = failed_then_healed(
+            gateway,
+            s3_proxy,
+            toxics,
+            lambda: upload(gateway, s3_proxy, "toxics/reset-up.bin", ref),
+            figure,
+            nothing_is_left,
+        )
 
         assert_failed_for_a_later_retry(first, "ENDPOINT_UNREACHABLE", "S3_ERROR", "TIMEOUT")
         assert done.variables["r"]["size"] == len(LARGE)
@@ -178,13 +218,14 @@ class TestS3Toxics:
         still_serving(gateway, s3_proxy, s3, "reset-up")
 
     def test_a_stalled_connection_times_out_and_fails_for_a_later_retry(
-        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, s3: Any
+        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, s3: Any, figure: Figure
     ) -> None:
         first, done = failed_then_healed(
             gateway,
             s3_proxy,
             [(timeout(timeout_ms=0), "upstream")],
             lambda: upload(gateway, s3_proxy, "toxics/stalled.txt", SMALL.decode()),
+            figure,
         )
 
         assert_failed_for_a_later_retry(first, "TIMEOUT")
@@ -193,7 +234,13 @@ class TestS3Toxics:
         still_serving(gateway, s3_proxy, s3, "stalled")
 
     def test_a_body_cut_short_by_limit_data_is_an_incomplete_read_retried_later(
-        self, gateway: GatewayServer, worker: WorkerProcess, s3_proxy: Proxy, documents: DocumentsApi, s3: Any
+        self,
+        gateway: GatewayServer,
+        worker: WorkerProcess,
+        s3_proxy: Proxy,
+        documents: DocumentsApi,
+        s3: Any,
+        figure: Figure,
     ) -> None:
         s3.put_object(Bucket=BUCKET, Key="toxics/cut-in.bin", Body=LARGE)
 
@@ -202,6 +249,7 @@ class TestS3Toxics:
             s3_proxy,
             [(limit_data(bytes_=len(LARGE) // 3), "downstream")],
             lambda: download(gateway, s3_proxy, "toxics/cut-in.bin"),
+            figure,
         )
 
         assert_failed_for_a_later_retry(first, "INCOMPLETE_READ", "ENDPOINT_UNREACHABLE")
@@ -219,12 +267,15 @@ class TestDocumentStoreToxics:
         documents_proxy: Proxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
     ) -> None:
         ref = documents.put_document(LARGE, "application/octet-stream", "large.bin")
         documents_proxy.add(latency(latency_ms=300))
         documents_proxy.add(bandwidth(rate_kb_s=4000))
 
+        started = time.monotonic()
         done = completed(gateway, upload(gateway, s3_proxy, "toxics/store-slow.bin", ref))
+        figure("upload_6MiB_s", time.monotonic() - started)
 
         assert done.variables["r"]["size"] == len(LARGE)
         assert sha(s3.get_object(Bucket=BUCKET, Key="toxics/store-slow.bin")["Body"].read()) == sha(LARGE)
@@ -247,19 +298,25 @@ class TestDocumentStoreToxics:
         documents_proxy: Proxy,
         documents: DocumentsApi,
         s3: Any,
+        figure: Figure,
         name: str,
         toxics: list[tuple[Toxic, str]],
     ) -> None:
         ref = documents.put_document(LARGE, "application/octet-stream", "large.bin")
         target = f"toxics/store-{name}.bin"
-        names = [documents_proxy.add(toxic, stream=stream) for toxic, stream in toxics]  # type: ignore[arg-type]
-        key = upload(gateway, s3_proxy, target, ref)
-        first = gateway.gateway.wait_for_outcome(key, timeout_s=60)
-        assert s3.list_objects_v2(Bucket=BUCKET, Prefix=target)["KeyCount"] == 0
-        assert incomplete_uploads(s3) == []
-        for toxic_name in names:
-            documents_proxy.remove(toxic_name)
-        done = completed(gateway, key)
+
+        def nothing_is_written() -> None:
+            assert s3.list_objects_v2(Bucket=BUCKET, Prefix=target)["KeyCount"] == 0
+            assert incomplete_uploads(s3) == []
+
+        first, done = failed_then_healed(
+            gateway,
+            documents_proxy,
+            toxics,
+            lambda: upload(gateway, s3_proxy, target, ref),
+            figure,
+            nothing_is_written,
+        )
 
         assert_failed_for_a_later_retry(first, "DOCUMENT_STORE_UNAVAILABLE", "DOCUMENT_SIZE_MISMATCH")
         assert sha(s3.get_object(Bucket=BUCKET, Key=target)["Body"].read()) == sha(LARGE)
