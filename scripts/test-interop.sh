@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 # the build's progress is shown and a missing Go fails here, with the script's own message.
 ./scripts/provide-minio.sh >/dev/null
 ./scripts/provide-toxiproxy.sh >/dev/null
+# The short soak (tests/interop/faults/test_soak.py) draws its plots with the bench extra.
+.venv/bin/python -c 'import matplotlib' 2>/dev/null || .venv/bin/python -m pip install --quiet -e ".[test,bench]"
 # The S3 truth suite and the S3 integration tests (the connector's S3 layer, its further actions,
 # custom endpoints, faults and the check command) run on MinIO, and on moto and s3rver beside it,
 # so each difference between them is a named, proven strict xfail (see tests/conftest.py).

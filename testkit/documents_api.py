@@ -182,6 +182,11 @@ class DocumentsApi:
                 size += len(chunk)
         return digest.hexdigest(), size
 
+    def document_ids(self) -> list[str]:
+        """Every stored document's id (only whole uploads are ever stored: a cut body is refused)."""
+        with self._state.lock:
+            return list(self._state.documents)
+
     def content(self, document_id: str) -> bytes:
         return self._state.documents[document_id].path.read_bytes()
 

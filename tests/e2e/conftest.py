@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,27 @@ BUCKET = "e2e-bucket"
 ACCESS_KEY = "AKIAE2EEXAMPLE"
 # Distinctive, so that finding it anywhere it must not be is unambiguous.
 SECRET_VALUE = "Zq7-e2e-SECRET-value-9xK"
+
+
+@pytest.fixture(scope="session")
+def _figures() -> Iterator[dict[str, dict[str, float]]]:
+    """Figures the fault tests measured, written as JSON to ``$FAULT_FIGURES`` when it is set
+    (``make faults``; docs/RELIABILITY.md quotes them). Never asserted as timings."""
+    figures: dict[str, dict[str, float]] = {}
+    yield figures
+    target = os.environ.get("FAULT_FIGURES")
+    if target and figures:
+        path = Path(target)
+        earlier = json.loads(path.read_text()) if path.exists() else {}
+        path.write_text(json.dumps({**earlier, **figures}, indent=1, sort_keys=True) + "\n")
+
+
+@pytest.fixture
+def figure(request: pytest.FixtureRequest, _figures: dict[str, dict[str, float]]) -> Callable[[str, float], None]:
+    def record(name: str, value: float) -> None:
+        _figures.setdefault(request.node.name, {})[name] = round(value, 2)
+
+    return record
 
 
 @pytest.fixture(scope="session")

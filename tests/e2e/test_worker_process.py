@@ -250,6 +250,12 @@ class TestLifecycle:
             worker.wait_for_log(r"Reporting job \d+ failed", timeout_s=20)
             gateway.restart()
             assert gateway.gateway.wait_for_outcome(key, timeout_s=30).kind == "complete"
+            following = run_job(
+                gateway,
+                "s3-connector:upload:1",
+                {**variables, "action": {"bucket": BUCKET, "key": "outage/after.txt", "document": "next"}},
+            )
+            assert following.kind == "complete", following
         assert s3.get_object(Bucket=BUCKET, Key="outage/during.txt")["Body"].read() == b"kept"
         assert worker.terminate() == 0
 
@@ -279,7 +285,7 @@ class TestLifecycle:
 
 class TestGatewayAnswers:
     def test_complete_answered_not_found_is_dropped_and_the_worker_keeps_serving(
-        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str
+        self, gateway: GatewayServer, start_worker: StartWorker, s3_endpoint: str, s3: Any
     ) -> None:
         worker = start_worker()
         gateway.gateway.answer_next("CompleteJob", grpc.StatusCode.NOT_FOUND, "Job was cancelled")
@@ -287,6 +293,8 @@ class TestGatewayAnswers:
         gone = gateway.gateway.create_job("s3-connector:upload:1", variables)
         worker.wait_for_log(rf"Job {gone} is no longer active")
         assert gateway.gateway.outcomes(gone) == []
+        # The upload itself finished before the answer: the object is whole, not half-written.
+        assert s3.get_object(Bucket=BUCKET, Key="gone.txt")["Body"].read() == b"x"
 
         after = run_job(gateway, "s3-connector:upload:1", variables)
         assert after.kind == "complete"
