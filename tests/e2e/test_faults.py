@@ -175,8 +175,8 @@ class TestSignalsMidTransfer:
         assert outcome.kind == "complete", outcome
         assert gateway.gateway.activation_count(key) == 2
         assert sha(s3.get_object(Bucket=BUCKET, Key="faults/kill-up.bin")["Body"].read()) == sha(LARGE)
-        # The killed process's own multipart upload is not aborted by anyone here: cleaning stale
-        # uploads is the transfers work (its branch asserts ListMultipartUploads is empty).
+        # The re-run found the killed attempt's upload by its marker part and aborted it.
+        assert incomplete_uploads(s3, "faults/kill-up") == []
         a_following_job_completes(gateway, slow_s3.url, s3, "kill-up")
 
     def test_sigkill_mid_download_is_redone_after_the_lock_and_no_half_document_is_kept(
