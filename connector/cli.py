@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,24 @@ def _check(args: argparse.Namespace, settings: WorkerSettings) -> int:
     return 0 if all(step.ok for step in steps) else 1
 
 
+def _report_upload(client: Any, args: argparse.Namespace, upload: Any, redact: Callable[[str], str]) -> bool:
+    """Print one incomplete upload as a JSON line, aborting it first with ``--abort``; False
+    when the abort failed."""
+    from connector.errors import ConnectorError
+    from connector.s3.stale_uploads import abort_upload
+
+    state, ok = "found", True
+    if args.abort:
+        try:
+            abort_upload(client, bucket=args.bucket, upload=upload)
+            state = "aborted"
+        except ConnectorError as exc:
+            state, ok = f"FAILED ({exc.code}: {redact(exc.message)})", False
+    line = {"key": upload.key, "uploadId": upload.upload_id, "initiated": upload.initiated.isoformat(), "state": state}
+    print(json.dumps(line, ensure_ascii=False))
+    return ok
+
+
 def _uploads(args: argparse.Namespace, settings: WorkerSettings) -> int:
     from datetime import datetime, timezone
 
@@ -155,7 +174,7 @@ def _uploads(args: argparse.Namespace, settings: WorkerSettings) -> int:
     from connector.components import known_secret_values
     from connector.errors import ConnectorError
     from connector.redaction import Redactor
-    from connector.s3.stale_uploads import abort_upload, stale_uploads
+    from connector.s3.stale_uploads import stale_uploads
 
     redact = Redactor(known_secret_values(settings, os.environ))
     older_than = _age(args.older_than)
@@ -168,27 +187,7 @@ def _uploads(args: argparse.Namespace, settings: WorkerSettings) -> int:
                 client, bucket=args.bucket, prefix=args.prefix, older_than=older_than, now=datetime.now(timezone.utc)
             )
         )
-        failed = 0
-        for upload in found:
-            state = "found"
-            if args.abort:
-                try:
-                    abort_upload(client, bucket=args.bucket, upload=upload)
-                    state = "aborted"
-                except ConnectorError as exc:
-                    failed += 1
-                    state = f"FAILED ({exc.code}: {redact(exc.message)})"
-            print(
-                json.dumps(
-                    {
-                        "key": upload.key,
-                        "uploadId": upload.upload_id,
-                        "initiated": upload.initiated.isoformat(),
-                        "state": state,
-                    },
-                    ensure_ascii=False,
-                )
-            )
+        failed = sum(not _report_upload(client, args, upload, redact) for upload in found)
     except ConnectorError as exc:
         print(f"s3-connector: uploads failed: {redact(exc.message)}", file=sys.stderr)
         return 1

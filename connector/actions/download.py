@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from connector.actions.content_modes import typed_content
@@ -68,59 +69,76 @@ async def _as_document(
     A whole object goes as parallel ranged GETs pinned to its ETag and is checked against
     S3's full-object checksum (``connector.s3.ranged``); a byte range asked for is one GET.
     """
-    length: int | None
-    if action.range is None:
-        info = await ctx.executor.run(
-            head_for_download, connected.client, bucket=action.bucket, key=action.key, version_id=action.versionId
-        )
-        ranged = RangedReader(
-            connected.client,
-            bucket=action.bucket,
-            key=action.key,
-            info=info,
-            part_size=services.multipart.part_size_bytes,
-            concurrency=services.multipart.concurrency,
-        )
-        verifying = VerifyingRead(ranged.read, info.full_sha256, f"bucket '{action.bucket}', key '{action.key}'")
-        read, close = verifying.read, ranged.close
-        content_type, length, etag, version_id = info.content_type, info.size, info.etag, info.version_id
-    else:
-        stream = await ctx.executor.run(
-            open_object,
-            connected.client,
-            bucket=action.bucket,
-            key=action.key,
-            version_id=action.versionId,
-            byte_range=action.range,
-        )
-        verifying = None
-        read, close = stream.read, stream.close
-        content_type, length, etag, version_id = (
-            stream.content_type,
-            stream.content_length,
-            stream.etag,
-            stream.version_id,
-        )
-    counted = _CountingRead(read, lambda n: ctx.observer.on_bytes("download", n))
+    opened = await (
+        _open_whole(connected, services, action, ctx) if action.range is None else _open_range(connected, action, ctx)
+    )
+    counted = _CountingRead(opened.read, lambda n: ctx.observer.on_bytes("download", n))
     try:
         async with SyncToAsyncChunks(counted.read, ctx.executor.run, chunk_size=CHUNK_BYTES) as chunks:
             reference = await store.create(
                 chunks,
-                size=length,
-                content_type=content_type,
+                size=opened.length,
+                content_type=opened.content_type,
                 # As Camunda's runtime does: the document is named after the key.
                 file_name=action.key,
                 time_to_live_ms=action.documentTimeToLive,
                 custom_properties=action.documentCustomProperties,
             )
     finally:
-        await ctx.executor.run(close)
-    response = _response(action, {"document": reference}, content_type, counted.total, etag, version_id)
-    response["checksumSHA256"] = verifying.digest_b64 if verifying is not None else None
+        await ctx.executor.run(opened.close)
+    response = _response(
+        action, {"document": reference}, opened.content_type, counted.total, opened.etag, opened.version_id
+    )
+    response["checksumSHA256"] = opened.verifying.digest_b64 if opened.verifying is not None else None
     if action.documentLinkTimeToLive is not None:
         created = CamundaDocument.model_validate(reference)
         response["documentLink"] = await store.create_link(created, action.documentLinkTimeToLive)
     return response
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """An object opened for streaming into the document store."""
+
+    read: Callable[[int], bytes]
+    close: Callable[[], None]
+    content_type: str | None
+    length: int | None
+    etag: str | None
+    version_id: str | None
+    verifying: VerifyingRead | None = None
+
+
+async def _open_whole(
+    connected: Connected, services: S3Services, action: DownloadAction, ctx: HandlerContext
+) -> _Opened:
+    info = await ctx.executor.run(
+        head_for_download, connected.client, bucket=action.bucket, key=action.key, version_id=action.versionId
+    )
+    ranged = RangedReader(
+        connected.client,
+        bucket=action.bucket,
+        key=action.key,
+        info=info,
+        part_size=services.multipart.part_size_bytes,
+        concurrency=services.multipart.concurrency,
+    )
+    verifying = VerifyingRead(ranged.read, info.full_sha256, f"bucket '{action.bucket}', key '{action.key}'")
+    return _Opened(verifying.read, ranged.close, info.content_type, info.size, info.etag, info.version_id, verifying)
+
+
+async def _open_range(connected: Connected, action: DownloadAction, ctx: HandlerContext) -> _Opened:
+    stream = await ctx.executor.run(
+        open_object,
+        connected.client,
+        bucket=action.bucket,
+        key=action.key,
+        version_id=action.versionId,
+        byte_range=action.range,
+    )
+    return _Opened(
+        stream.read, stream.close, stream.content_type, stream.content_length, stream.etag, stream.version_id
+    )
 
 
 class _CountingRead:

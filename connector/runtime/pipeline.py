@@ -108,56 +108,56 @@ class Pipeline:
         return outcome
 
     async def _run(self, job: Job, spec: TaskSpec, extend_timeout: TimeoutExtender | None) -> Outcome:
-        redact = self._redactor
         try:
             headers = parse_headers(decode_object(job.headers_json, "headers"))
         except ConnectorError as exc:
-            return decide_outcome(
-                output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None, redact=redact
-            )
-        response: Mapping[str, Any] | None = None
-        output: dict[str, Any] | None = None
-        error: ConnectorError | None = None
+            return _failed(exc, job, self._redactor)
+        attempt = await self._attempt(job, spec, headers, extend_timeout)
+        redact = attempt.redact
         try:
-            if headers.job_timeout_ms and extend_timeout is not None:
-                await extend_timeout(headers.job_timeout_ms)
-            text, used = substitute_secrets(job.variables_json, self._secrets)
-            redact = redact.with_values(used)
-            variables = decode_object(text, "variables")
-            response = await spec.handler(variables, replace(self._handler_context, job=job))
-            if (headers.result_expression or "").startswith("="):
-                output = await self._feel_thread.run(map_result, response, headers, self._feel)
-            else:
-                output = map_result(response, headers, self._feel)
-        except ConnectorError as exc:
-            error = exc
-        except Exception as exc:  # a bug (RecursionError, MemoryError too) must fail the job, not the worker
-            # A foreign exception's text may quote an input value (a credential given inline,
-            # which no redactor knows), so it goes only to the log, masked, never to Zeebe.
-            trace = redact("".join(traceback.format_exception(exc)))
-            logger.error("Unexpected error in job %s (%s):\n%s", job.key, spec.task_type, trace)
-            error = INTERNAL_ERROR.error(
-                f"Unexpected {type(exc).__name__} in the connector (details in the worker's log)"
-            )
-        try:
+            decision = None
             if headers.error_expression:  # FEEL, off the event loop like the result expression
                 decision = await self._feel_thread.run(
-                    self._error_decision, headers, job, response, output, error, redact
+                    self._error_decision, headers, job, attempt.response, attempt.output, attempt.error, redact
                 )
-            else:
-                decision = None
         except ConnectorError as exc:
-            return decide_outcome(
-                output_variables=None, error=exc, job_retries=job.retries, retry_backoff_ms=None, redact=redact
-            )
+            return _failed(exc, job, redact)
         return decide_outcome(
-            output_variables=output,
-            error=error,
+            output_variables=attempt.output,
+            error=attempt.error,
             job_retries=job.retries,
             retry_backoff_ms=headers.retry_backoff_ms,
             decision=decision,
             redact=redact,
         )
+
+    async def _attempt(
+        self, job: Job, spec: TaskSpec, headers: JobHeaders, extend_timeout: TimeoutExtender | None
+    ) -> _Attempt:
+        """Run the handler and the result expression; any exception becomes the attempt's error."""
+        attempt = _Attempt(redact=self._redactor)
+        try:
+            if headers.job_timeout_ms and extend_timeout is not None:
+                await extend_timeout(headers.job_timeout_ms)
+            text, used = substitute_secrets(job.variables_json, self._secrets)
+            attempt.redact = attempt.redact.with_values(used)
+            variables = decode_object(text, "variables")
+            attempt.response = await spec.handler(variables, replace(self._handler_context, job=job))
+            if (headers.result_expression or "").startswith("="):
+                attempt.output = await self._feel_thread.run(map_result, attempt.response, headers, self._feel)
+            else:
+                attempt.output = map_result(attempt.response, headers, self._feel)
+        except ConnectorError as exc:
+            attempt.error = exc
+        except Exception as exc:  # a bug (RecursionError, MemoryError too) must fail the job, not the worker
+            # A foreign exception's text may quote an input value (a credential given inline,
+            # which no redactor knows), so it goes only to the log, masked, never to Zeebe.
+            trace = attempt.redact("".join(traceback.format_exception(exc)))
+            logger.error("Unexpected error in job %s (%s):\n%s", job.key, spec.task_type, trace)
+            attempt.error = INTERNAL_ERROR.error(
+                f"Unexpected {type(exc).__name__} in the connector (details in the worker's log)"
+            )
+        return attempt
 
     def _error_decision(
         self,
@@ -178,3 +178,20 @@ class Pipeline:
             result = dict(output) if output else dict(response or {})
         context = {**result, "response": result, "job": {"retries": job.retries}}
         return decision_from_value(evaluate_header(self._feel, "errorExpression", expression, context))
+
+
+@dataclass
+class _Attempt:
+    """What one run of a handler left: its response, the mapped output or the error, and the
+    redactor that knows the secrets the job used."""
+
+    redact: Redactor
+    response: Mapping[str, Any] | None = None
+    output: dict[str, Any] | None = None
+    error: ConnectorError | None = None
+
+
+def _failed(error: ConnectorError, job: Job, redact: Redactor) -> Outcome:
+    return decide_outcome(
+        output_variables=None, error=error, job_retries=job.retries, retry_backoff_ms=None, redact=redact
+    )

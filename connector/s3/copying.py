@@ -14,7 +14,6 @@ target bucket's defaults (S3 does not carry a storage class over).
 
 from __future__ import annotations
 
-import logging
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from connector.s3.errors import s3_errors
 from connector.s3.head import ObjectHead
+from connector.s3.multipart_upload import abort_upload
 from connector.s3.transfer import unquote_etag
 from connector.s3.uploads import MultipartConfig
 
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 __all__ = ["CopiedObject", "CopyOptions", "ObjectRef", "copy_object"]
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,7 @@ def _copy_multipart(
                 **_create_only(options),
             )
     except BaseException:
-        _abort(client, target, upload_id)
+        abort_upload(client, target.bucket, target.key, upload_id)
         raise
     return CopiedObject(response.get("VersionId"), unquote_etag(response.get("ETag")), source_head.size, True)
 
@@ -194,17 +192,3 @@ def _source_tags(client: S3Client, source: ObjectRef) -> str:
     with s3_errors("GetObjectTagging", source.bucket, source.key):
         tags = client.get_object_tagging(**args)["TagSet"]
     return urllib.parse.urlencode({tag["Key"]: tag["Value"] for tag in tags})
-
-
-def _abort(client: S3Client, target: ObjectRef, upload_id: str) -> None:
-    try:
-        client.abort_multipart_upload(Bucket=target.bucket, Key=target.key, UploadId=upload_id)
-    except Exception:  # the copy's own failure matters more; the store's cleanup is the backstop
-        logger.warning(
-            "Could not abort multipart copy %s to key %r in bucket %r; the store's cleanup is the backstop "
-            "(on AWS a lifecycle rule with AbortIncompleteMultipartUpload, on MinIO its stale-upload expiry)",
-            upload_id,
-            target.key,
-            target.bucket,
-            exc_info=True,
-        )

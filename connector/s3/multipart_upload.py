@@ -1,0 +1,165 @@
+"""Multipart uploads: parts in flight from a bounded buffer, completed only when every part
+and the source's own check agree, and aborted the moment anything fails."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from connector.errors import ConnectorError
+from connector.s3.attempts import MARKER_PART_NUMBER, abort_own_uploads, marker_body
+from connector.s3.checksums import b64_of_hex, composite
+from connector.s3.errors import s3_errors
+from connector.s3.parts import PartSender, SentPart
+from connector.s3.put_object import earlier_write_or_raise
+from connector.s3.transfer import PutResult, unquote_etag
+from connector.s3.upload_config import (
+    LAST_PART_NUMBER,
+    MAX_PARTS,
+    MultipartConfig,
+    Reader,
+    UploadHooks,
+    UploadOptions,
+    read_full,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["PartSource", "abort_upload", "put_multipart"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PartSource:
+    """The first part, already read, and the reader of the rest."""
+
+    first: bytes
+    read: Reader
+    part_size: int
+
+
+def put_multipart(
+    client: S3Client,
+    bucket: str,
+    key: str,
+    parts_source: PartSource,
+    options: UploadOptions,
+    hooks: UploadHooks,
+    config: MultipartConfig,
+    expected_sha256: str | None,
+) -> PutResult:
+    if options.job_key is not None:
+        abort_own_uploads(client, bucket=bucket, key=key, job_key=options.job_key)
+    args: dict[str, Any] = {} if config.checksum == "NONE" else {"ChecksumAlgorithm": config.checksum}
+    with s3_errors("CreateMultipartUpload", bucket, key):
+        upload_id = client.create_multipart_upload(Bucket=bucket, Key=key, **options.object_args(), **args)["UploadId"]
+    pending: PutResult | None = None
+    try:
+        parts = _send_parts(client, bucket, key, upload_id, parts_source, hooks.on_bytes, options, config)
+        if hooks.before_commit:
+            hooks.before_commit()
+        s3_checksum = None
+        if config.checksum != "NONE":
+            s3_checksum = composite(config.checksum, [part.checksum or "" for part in parts])
+        pending = PutResult(
+            version_id=None,
+            etag=None,
+            size=sum(part.size for part in parts),
+            content_type=options.content_type,
+            # S3 has no full-object SHA-256 for multipart uploads: the whole object's is known
+            # when the source stated it, and before_commit has checked it by now.
+            checksum_sha256=b64_of_hex(expected_sha256) if expected_sha256 else None,
+            s3_checksum=s3_checksum,
+        )
+        response = _complete(client, bucket, key, upload_id, parts, options, config)
+    except ConnectorError as exc:
+        abort_upload(client, bucket, key, upload_id)
+        if pending is None:
+            raise
+        return earlier_write_or_raise(client, bucket, key, options, config.checksum, pending, exc)
+    except BaseException:
+        abort_upload(client, bucket, key, upload_id)
+        raise
+    return replace(pending, version_id=response.get("VersionId"), etag=unquote_etag(response.get("ETag")))
+
+
+def _send_parts(
+    client: S3Client,
+    bucket: str,
+    key: str,
+    upload_id: str,
+    source: PartSource,
+    on_bytes: Callable[[int], None] | None,
+    options: UploadOptions,
+    config: MultipartConfig,
+) -> list[SentPart]:
+    """Send every part, up to ``config.concurrency`` at once."""
+    sender = PartSender(
+        client,
+        bucket=bucket,
+        key=key,
+        upload_id=upload_id,
+        concurrency=config.concurrency,
+        algorithm=config.checksum,
+        on_bytes=on_bytes,
+    )
+    with sender:
+        if options.job_key is not None:
+            # Tiny, sent beside the data and left out of the completion (connector.s3.attempts).
+            sender.send(MARKER_PART_NUMBER, marker_body(options.job_key), counted=False)
+        number = MARKER_PART_NUMBER + 1 if options.job_key is not None else 1
+        sender.reserve()
+        chunk = source.first
+        source.first = b""  # the sender holds the first part now, not this frame for the whole upload
+        while chunk:
+            if number > LAST_PART_NUMBER:
+                raise ValueError(f"object exceeds {MAX_PARTS} parts of {source.part_size} bytes")
+            sender.send(number, chunk)
+            number += 1
+            chunk = b""  # drop our reference: the slot bounds what is held, not this frame
+            sender.reserve()
+            chunk = read_full(source.read, source.part_size)
+        parts = sender.results()
+        if options.job_key is not None:
+            parts = [part for part in parts if part.number != MARKER_PART_NUMBER]
+    return parts
+
+
+def abort_upload(client: S3Client, bucket: str, key: str, upload_id: str) -> None:
+    """Abort a multipart upload (or copy) that failed; a failure to abort is logged, not raised."""
+    try:
+        client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+    except Exception:  # the original failure matters more; the store's own cleanup is the backstop
+        logger.warning(
+            "Could not abort multipart upload %s of key %r in bucket %r; the store's cleanup is the backstop "
+            "(on AWS a lifecycle rule with AbortIncompleteMultipartUpload, on MinIO its stale-upload expiry)",
+            upload_id,
+            key,
+            bucket,
+            exc_info=True,
+        )
+
+
+def _complete(
+    client: S3Client,
+    bucket: str,
+    key: str,
+    upload_id: str,
+    parts: list[SentPart],
+    options: UploadOptions,
+    config: MultipartConfig,
+) -> dict[str, Any]:
+    entries = [part.complete_entry(config.checksum) for part in parts]
+    with s3_errors("CompleteMultipartUpload", bucket, key):
+        response = client.complete_multipart_upload(
+            Bucket=bucket,
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": entries},  # type: ignore[typeddict-item]
+            **options.commit_args(),
+        )
+    return dict(response)
