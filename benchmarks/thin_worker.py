@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,7 +29,9 @@ async def main(gateway: str, endpoint: str, concurrency: int, action_name: str =
         "s3",
         endpoint_url=endpoint,
         region_name="us-east-1",
-        # Keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, set by the driver for its store.
+        # The driver sets the keys of its store; moto, the default store, takes any.
+        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "a"),
+        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "b"),
         config=Config(max_pool_connections=concurrency, s3={"addressing_style": "path"}),
     )
     pool = ThreadPoolExecutor(max_workers=concurrency)
