@@ -110,6 +110,12 @@ class S3Server:
             ),
         )
 
+    def ensure_bucket(self, name: str) -> None:
+        """Create bucket ``name`` unless it exists (suites share one server per session)."""
+        client = self.client()
+        if name not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
+            client.create_bucket(Bucket=name)
+
     def new_bucket(self, prefix: str = "t") -> str:
         """Create a bucket with a unique, valid name and return the name."""
         name = f"{prefix}-{uuid.uuid4().hex[:16]}"

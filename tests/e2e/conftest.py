@@ -51,9 +51,7 @@ def e2e_store(s3_server: S3Server) -> S3Server:
         )
         admin.add_user(ACCESS_KEY, SECRET_VALUE)
         admin.set_user_policy(ACCESS_KEY, "readwrite")
-    client = s3_server.client()
-    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
-        client.create_bucket(Bucket=BUCKET)
+    s3_server.ensure_bucket(BUCKET)
     return s3_server
 
 

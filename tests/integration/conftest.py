@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from connector.s3 import ClientSpec
+from connector.s3 import ClientCache, ClientSpec
+from testkit.s3_recorder import RecordingS3Proxy
 from testkit.s3servers import S3Server
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 
 def connector_spec(server: S3Server, **more: Any) -> ClientSpec:
@@ -40,3 +45,31 @@ def no_aws_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
         env.setenv("AWS_EC2_METADATA_DISABLED", "true")
         yield
+
+
+@pytest.fixture(scope="module")
+def direct(s3_server: S3Server) -> S3Client:
+    """The connector's client straight to the server."""
+    return ClientCache().get(connector_spec(s3_server))
+
+
+@pytest.fixture
+def bucket(direct: S3Client) -> str:
+    """A new, empty bucket."""
+    name = f"it-{uuid.uuid4().hex[:12]}"
+    direct.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def proxy(s3_server: S3Server) -> Iterator[RecordingS3Proxy]:
+    """A proxy in front of the server that records every request (and injects faults)."""
+    with RecordingS3Proxy(s3_server.endpoint_url, delay_s=0.3) as running:
+        yield running
+
+
+@pytest.fixture
+def via_proxy(s3_server: S3Server, proxy: RecordingS3Proxy) -> S3Client:
+    """The connector's client through :func:`proxy`."""
+    # One attempt: an injected fault must not be hidden by botocore's retries.
+    return ClientCache().get(connector_spec(s3_server, endpoint_url=proxy.url, max_attempts=1, read_timeout_s=30))

@@ -21,9 +21,7 @@ SECRET = "check-secret-value"
 
 @pytest.fixture
 def server(s3_server: S3Server) -> S3Server:
-    client = s3_server.client()
-    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
-        client.create_bucket(Bucket=BUCKET)
+    s3_server.ensure_bucket(BUCKET)
     return s3_server
 
 

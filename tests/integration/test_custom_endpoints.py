@@ -29,9 +29,7 @@ AWKWARD_KEYS = ["plain.txt", "dir/ünïcödé ✓.txt", "a b+c=d.txt", "hash#and
 
 @pytest.fixture
 def store(s3_server: S3Server) -> S3Server:
-    client = s3_server.client()
-    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
-        client.create_bucket(Bucket=BUCKET)
+    s3_server.ensure_bucket(BUCKET)
     return s3_server
 
 

@@ -7,18 +7,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
-import uuid
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 from connector.errors import ConnectorError
-from connector.s3 import ClientCache
 from connector.s3.ranged import RangedReader, VerifyingRead, head_for_download
 from testkit.s3_recorder import RecordedRequest, RecordingS3Proxy
-from testkit.s3servers import S3Server
-from tests.integration.conftest import connector_spec
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -29,29 +24,6 @@ MIB = 1024 * 1024
 @pytest.fixture(scope="module", autouse=True)
 def _no_aws_setup(no_aws_setup: None) -> None:
     """Only the spec configures clients here (see ``conftest.no_aws_setup``)."""
-
-
-@pytest.fixture(scope="module")
-def direct(s3_server: S3Server) -> S3Client:
-    return ClientCache().get(connector_spec(s3_server))
-
-
-@pytest.fixture
-def bucket(direct: S3Client) -> str:
-    name = f"rg-{uuid.uuid4().hex[:12]}"
-    direct.create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
-def proxy(s3_server: S3Server) -> Iterator[RecordingS3Proxy]:
-    with RecordingS3Proxy(s3_server.endpoint_url, delay_s=0.3) as running:
-        yield running
-
-
-@pytest.fixture
-def via_proxy(s3_server: S3Server, proxy: RecordingS3Proxy) -> S3Client:
-    return ClientCache().get(connector_spec(s3_server, endpoint_url=proxy.url, max_attempts=1))
 
 
 def data_of(size: int) -> bytes:
