@@ -48,7 +48,17 @@ def peak_rss_mib(pid: int) -> tuple[float, float]:
     return int(fields["VmHWM"].split()[0]) / 1024, int(fields["VmRSS"].split()[0]) / 1024
 
 
-def start_worker(gateway: GatewayServer, endpoint: str, documents: DocumentsApi, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    gateway: GatewayServer,
+    endpoint: str,
+    documents: DocumentsApi,
+    log: Path,
+    *,
+    settle_s: float = 2.0,
+    **settings: str,
+) -> subprocess.Popen[bytes]:
+    """The real worker process for the benchmarks, on the gateway double, one S3 endpoint and
+    the document API double; ``settings`` add or replace its environment (``S3_CONNECTOR_...``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_CONNECTOR_", "ZEEBE_", "CAMUNDA_"))}
     env.update(
         {
@@ -58,6 +68,7 @@ def start_worker(gateway: GatewayServer, endpoint: str, documents: DocumentsApi,
             "S3_CONNECTOR_HEALTH_ENABLED": "false",
             "S3_CONNECTOR_POLL_REQUEST_TIMEOUT_MS": "1000",
             "S3_CONNECTOR_JOB_TIMEOUT_MS": "1800000",
+            **settings,
         }
     )
     process = subprocess.Popen(
@@ -67,7 +78,7 @@ def start_worker(gateway: GatewayServer, endpoint: str, documents: DocumentsApi,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
-    time.sleep(2.0)  # let it import and connect before measuring the idle footprint
+    time.sleep(settle_s)  # let it import and connect before measuring the idle footprint
     return process
 
 

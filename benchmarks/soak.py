@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from benchmarks import memory
 from benchmarks.throughput import start_moto
 from testkit.documents_api import DocumentsApi
 from testkit.gateway import GatewayServer
@@ -184,29 +185,19 @@ def proc_status(pid: int) -> tuple[float, int, int]:
 
 
 def start_worker(gateway: GatewayServer, endpoint: str, documents: DocumentsApi, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_CONNECTOR_", "ZEEBE_", "CAMUNDA_"))}
-    env.update(
-        {
-            "ZEEBE_ADDRESS": gateway.address,
-            "S3_CONNECTOR_ALLOWED_ENDPOINTS": endpoint,
-            "CAMUNDA_REST_ADDRESS": documents.base_url,
-            "S3_CONNECTOR_HEALTH_ENABLED": "false",
-            "S3_CONNECTOR_POLL_REQUEST_TIMEOUT_MS": "1000",
-            "S3_CONNECTOR_JOB_TIMEOUT_MS": "60000",
-            "S3_CONNECTOR_MAX_RUNNING_JOBS": "8",
-            "S3_CONNECTOR_S3_CONNECT_TIMEOUT_S": "2",
-            "S3_CONNECTOR_S3_READ_TIMEOUT_S": "5",
-            "S3_CONNECTOR_MULTIPART_THRESHOLD_BYTES": str(PART),
-            "S3_CONNECTOR_MULTIPART_PART_SIZE_BYTES": str(PART),
-            "S3_CONNECTOR_LOG_LEVEL": "WARNING",
-        }
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "connector", "worker"],
-        env=env,
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
+    return memory.start_worker(
+        gateway,
+        endpoint,
+        documents,
+        log,
+        settle_s=0,
+        S3_CONNECTOR_JOB_TIMEOUT_MS="60000",
+        S3_CONNECTOR_MAX_RUNNING_JOBS="8",
+        S3_CONNECTOR_S3_CONNECT_TIMEOUT_S="2",
+        S3_CONNECTOR_S3_READ_TIMEOUT_S="5",
+        S3_CONNECTOR_MULTIPART_THRESHOLD_BYTES=str(PART),
+        S3_CONNECTOR_MULTIPART_PART_SIZE_BYTES=str(PART),
+        S3_CONNECTOR_LOG_LEVEL="WARNING",
     )
 
 

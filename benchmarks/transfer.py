@@ -44,6 +44,7 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
+from benchmarks import memory
 from benchmarks.memory import BUCKET, MIB, pattern_chunks, peak_rss_mib
 from benchmarks.throttle_proxy import measure_ceiling
 from testkit.documents_api import DocumentsApi
@@ -122,27 +123,7 @@ def throttled(endpoint: str, rate_mib: float, latency_ms: float) -> Iterator[str
 def start_worker(
     gateway: GatewayServer, endpoint: str, documents: DocumentsApi, concurrency: int, log: Path
 ) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_CONNECTOR_", "ZEEBE_", "CAMUNDA_"))}
-    env.update(
-        {
-            "ZEEBE_ADDRESS": gateway.address,
-            "S3_CONNECTOR_ALLOWED_ENDPOINTS": endpoint,
-            "CAMUNDA_REST_ADDRESS": documents.base_url,
-            "S3_CONNECTOR_HEALTH_ENABLED": "false",
-            "S3_CONNECTOR_POLL_REQUEST_TIMEOUT_MS": "1000",
-            "S3_CONNECTOR_JOB_TIMEOUT_MS": "1800000",
-            "S3_CONNECTOR_TRANSFER_CONCURRENCY": str(concurrency),
-        }
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "connector", "worker"],
-        env=env,
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    time.sleep(2.0)  # imported and polling before the idle footprint is read
-    return process
+    return memory.start_worker(gateway, endpoint, documents, log, S3_CONNECTOR_TRANSFER_CONCURRENCY=str(concurrency))
 
 
 def worker_job(
