@@ -8,10 +8,15 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import TypeVar
 from urllib.parse import urlsplit
 
+_Server = TypeVar("_Server", bound="LoopbackServer")
 
-class _Server:
+
+class LoopbackServer:
+    """A threaded HTTP server on loopback for one handler class, started by ``with``."""
+
     def __init__(self, handler: type[BaseHTTPRequestHandler], host: str) -> None:
         self.httpd = ThreadingHTTPServer((host, 0), handler)
         self.httpd.daemon_threads = True
@@ -22,7 +27,7 @@ class _Server:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> _Server:
+    def __enter__(self: _Server) -> _Server:
         self._thread.start()
         return self
 
@@ -31,7 +36,7 @@ class _Server:
         self.httpd.server_close()
 
 
-class RecordingServer(_Server):
+class RecordingServer(LoopbackServer):
     """Answers 200 to anything and remembers each request line, to prove nobody called."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -63,7 +68,7 @@ _SLOW_DOWN = (
 )
 
 
-class DelayingProxy(_Server):
+class DelayingProxy(LoopbackServer):
     """Forwards every request to ``target`` (a loopback URL) after ``delay_s``.
 
     With ``throttle_first`` it answers that many requests itself with S3's
@@ -131,7 +136,7 @@ class DelayingProxy(_Server):
         super().__exit__(exc_type, exc, tb)
 
 
-class StaticServer(_Server):
+class StaticServer(LoopbackServer):
     """Serves fixed bodies by path (404 otherwise) and records every request line."""
 
     def __init__(self, routes: dict[str, tuple[bytes, str]], host: str = "127.0.0.1") -> None:

@@ -10,8 +10,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from testkit.http_servers import LoopbackServer
 
 __all__ = ["Fault", "RecordedRequest", "RecordingS3Proxy"]
 
@@ -70,7 +72,7 @@ class _Log:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class RecordingS3Proxy:
+class RecordingS3Proxy(LoopbackServer):
     """Forward to ``target`` after ``delay_s`` per request (so overlap is visible), recording.
 
     Args:
@@ -162,22 +164,7 @@ class RecordingS3Proxy:
             def log_message(self, format: str, *args: object) -> None:
                 return None
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> RecordingS3Proxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__(Handler, "127.0.0.1")
 
     def requests(self, operation: str | None = None) -> list[RecordedRequest]:
         with self._log.lock:
