@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import struct
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from connector.errors import InputError
-from connector.s3 import decode_content, guess_content_type
+from connector.s3 import decode_content, guess_content_type, sniff_media_type
 
 PNG = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
 
@@ -137,6 +140,72 @@ class TestSniffingUntypedObjects:
 
     def test_a_malformed_content_type_is_sniffed(self) -> None:
         assert decode_content(b'{"a": 1}', "garbage").value == {"a": 1}
+
+
+def _zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    return buffer.getvalue()
+
+
+class TestSniffedTypes:
+    """Text is plain unless it opens with markup; everything else meets libmagic's database."""
+
+    @pytest.mark.parametrize(
+        "head",
+        [
+            b"#include <stdio.h>\nint main(void) { return 0; }\n",
+            b"import os\n\ndef main():\n    return os.getcwd()\n",
+            b'{"truncated": "json with <p>html</p> in a string", "more":',
+        ],
+    )
+    def test_text_is_plain_whatever_language_it_resembles(self, head: bytes) -> None:
+        # libmagic's database calls these text/x-c, text/x-script.python and text/html.
+        assert sniff_media_type(head) == "text/plain"
+
+    @pytest.mark.parametrize(
+        ("head", "expected"),
+        [
+            (b"<!DOCTYPE html><html><head><title>t</title></head><body>hi</body></html>", "text/html"),
+            (b"\xef\xbb\xbf\n  <!DOCTYPE html><html><body>hi</body></html>", "text/html"),
+            (b'<?xml version="1.0"?><order id="1"/>', "text/xml"),
+            (b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>', "image/svg+xml"),
+        ],
+    )
+    def test_markup_keeps_its_type(self, head: bytes, expected: str) -> None:
+        assert sniff_media_type(head) == expected
+
+    @pytest.mark.parametrize(
+        ("head", "expected"),
+        [
+            (PNG, "image/png"),
+            # The customary second line of high bytes reads as ISO-8859 text to libmagic.
+            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "application/pdf"),
+            (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "application/pdf"),
+            (b"%!PS-Adobe-3.0\n%%Title: t\n", "application/postscript"),
+            (_zip_bytes(), "application/zip"),
+        ],
+    )
+    def test_binary_and_signed_formats_meet_the_whole_database(self, head: bytes, expected: str) -> None:
+        assert sniff_media_type(head) == expected
+
+    def test_csv_and_json_are_told_apart_from_plain_text(self) -> None:
+        assert (sniff_media_type(b"a,b\n1,2\n3,4\n"), sniff_media_type(b'[{"a": 1}]')) == (
+            "text/csv",
+            "application/json",
+        )
+
+    def test_only_the_first_2048_bytes_count(self) -> None:
+        assert sniff_media_type(b"x" * 2048 + PNG) == "text/plain"
+
+    def test_threads_share_the_handles_safely(self) -> None:
+        heads = [PNG, b"plain words\n", b"<html><body>x</body></html>", b'{"a": 1}'] * 50
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(sniff_media_type, heads))
+
+        assert answers == [sniff_media_type(head) for head in heads]
+        assert set(answers) == {"image/png", "text/plain", "text/html", "application/json"}
 
 
 class TestCharsetErrors:
