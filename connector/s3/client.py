@@ -19,6 +19,7 @@ from botocore.config import Config
 
 from connector.error_codes import MISSING_CREDENTIALS
 from connector.s3.credentials import AssumeRole, assume_role_session, digest
+from connector.s3.expect_continue import send_small_bodies_at_once
 from connector.s3.validation import DEFAULT_REGION
 
 if TYPE_CHECKING:
@@ -212,7 +213,9 @@ class ClientCache:
         # SigV4 everywhere: botocore would still presign with legacy SigV2 in us-east-1, which
         # newer regions, KMS-encrypted objects and most S3-compatible stores reject.
         options["signature_version"] = UNSIGNED if spec.anonymous else "s3v4"
-        return session.client("s3", region_name=region, endpoint_url=spec.endpoint_url, config=Config(**options))
+        client = session.client("s3", region_name=region, endpoint_url=spec.endpoint_url, config=Config(**options))
+        send_small_bodies_at_once(client)
+        return client
 
     def _session(self, spec: ClientSpec, region: str | None) -> boto3.Session:
         """One boto3 Session per credentials, so clients never share credential state."""

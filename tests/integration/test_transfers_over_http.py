@@ -195,3 +195,31 @@ class TestRetriesOfTheSameJob:
         )
         left = {(u["Key"], u["UploadId"]) for u in direct.list_multipart_uploads(Bucket=bucket).get("Uploads", [])}
         assert ("k", mine) not in left and ("k", other) in left and len(left) == 2
+
+
+def expect_header(request: RecordedRequest) -> str | None:
+    return next((value for name, value in request.headers.items() if name.lower() == "expect"), None)
+
+
+class TestExpectContinue:
+    """A small body goes out with its headers; a part waits for the server's 100 Continue."""
+
+    def test_a_small_put_does_not_wait_for_100_continue(
+        self, via_proxy: S3Client, direct: S3Client, proxy: RecordingS3Proxy, bucket: str
+    ) -> None:
+        data = pattern(64 * 1024)
+        upload_stream(via_proxy, bucket=bucket, key="small.txt", read=io.BytesIO(data).read, options=UploadOptions())
+
+        [put] = proxy.requests("PutObject")
+        assert expect_header(put) is None
+        assert direct.get_object(Bucket=bucket, Key="small.txt")["Body"].read() == data
+
+    def test_parts_still_ask_for_100_continue(self, via_proxy: S3Client, proxy: RecordingS3Proxy, bucket: str) -> None:
+        data = pattern(2 * PART + 1)
+        upload_stream(
+            via_proxy, bucket=bucket, key="big.bin", read=io.BytesIO(data).read, options=UploadOptions(), config=PARTS
+        )
+
+        parts = [r for r in proxy.requests("UploadPart") if int(r.headers.get("Content-Length", "0")) >= PART]
+        assert len(parts) == 2
+        assert {expect_header(part) for part in parts} == {"100-continue"}
