@@ -52,6 +52,7 @@ async def upload(job: UploadJob, services: S3Services, ctx: HandlerContext) -> d
             size_hint=source.size_hint,
             hooks=hooks,
             expected_sha256=source.sha256,
+            readinto=source.readinto,
         )
     response: dict[str, Any] = {
         "bucket": action.bucket,

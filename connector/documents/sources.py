@@ -58,6 +58,8 @@ class UploadSource:
     before_commit: Callable[[], None] | None = None
     # The SHA-256 (hex) the document store states for the bytes, when it states one.
     sha256: str | None = None
+    # The same stream's ``readinto(view)``: lets the uploader read a part into its own buffer.
+    readinto: Callable[[memoryview], int] | None = None
 
 
 def upload_body(
@@ -103,8 +105,15 @@ def document_store_missing(what: str) -> ConnectorError:
 class _HashingReader:
     """Counts and hashes what the uploader reads, to check the store's ``contentHash`` at the end."""
 
-    def __init__(self, read: Callable[[int], bytes], expected_sha256: str | None, where: str) -> None:
+    def __init__(
+        self,
+        read: Callable[[int], bytes],
+        readinto: Callable[[memoryview], int],
+        expected_sha256: str | None,
+        where: str,
+    ) -> None:
         self._read = read
+        self._readinto = readinto
         self._hash = hashlib.sha256()
         self._expected = expected_sha256
         self._where = where
@@ -114,6 +123,13 @@ class _HashingReader:
         if self._expected:
             self._hash.update(chunk)
         return chunk
+
+    def readinto(self, view: memoryview) -> int:
+        count = self._readinto(view)
+        if self._expected and count:
+            with view[:count] as filled:
+                self._hash.update(filled)
+        return count
 
     def verify(self) -> None:
         if self._expected and self._hash.hexdigest() != self._expected:
@@ -181,7 +197,14 @@ class DocumentSources:
                 f"{self._inline_max_bytes} (S3_CONNECTOR_INLINE_UPLOAD_MAX_BYTES); pass large files as documents"
             )
         reader = io.BytesIO(body.data)
-        return UploadSource(reader.read, body.file_name, body.content_type, body.fallback_content_type, len(body.data))
+        return UploadSource(
+            reader.read,
+            body.file_name,
+            body.content_type,
+            body.fallback_content_type,
+            len(body.data),
+            readinto=reader.readinto,
+        )
 
     @asynccontextmanager
     async def _open_camunda(self, document: CamundaDocument) -> AsyncIterator[UploadSource]:
@@ -201,7 +224,7 @@ async def _bridged(
     stream: DocumentStream, expected_sha256: str | None, declared_size: int | None, where: str
 ) -> AsyncIterator[UploadSource]:
     reader = AsyncToSyncReader(stream.aiter_bytes(CHUNK_BYTES), asyncio.get_running_loop())
-    hashing = _HashingReader(reader.read, expected_sha256, where)
+    hashing = _HashingReader(reader.read, reader.readinto, expected_sha256, where)
     try:
         # The size only sizes parts; what is uploaded is what arrives.
         yield UploadSource(
@@ -212,6 +235,7 @@ async def _bridged(
             stream.content_length or declared_size,
             hashing.verify,
             expected_sha256,
+            hashing.readinto,
         )
     finally:
         reader.close()

@@ -19,12 +19,12 @@ __all__ = ["ChecksumAlgorithm", "b64_of_hex", "checksum_b64", "composite", "requ
 ChecksumAlgorithm = Literal["SHA256", "CRC32", "NONE"]
 
 
-def checksum_b64(algorithm: ChecksumAlgorithm, data: bytes) -> str:
+def checksum_b64(algorithm: ChecksumAlgorithm, data: bytes | bytearray) -> str:
     """The base64 value S3 expects for ``data`` (raises ValueError for ``NONE``)."""
     return base64.b64encode(_digest(algorithm, data)).decode("ascii")
 
 
-def _digest(algorithm: ChecksumAlgorithm, data: bytes) -> bytes:
+def _digest(algorithm: ChecksumAlgorithm, data: bytes | bytearray) -> bytes:
     if algorithm == "SHA256":
         return hashlib.sha256(data).digest()
     if algorithm == "CRC32":

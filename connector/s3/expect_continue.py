@@ -19,15 +19,21 @@ CONTINUE_THRESHOLD_BYTES = 2 * 1024 * 1024
 
 
 def send_small_bodies_at_once(client: Any) -> None:
-    """Make ``client`` drop the ``Expect`` header of bodies under the threshold."""
+    """Make ``client`` ask for a 100 Continue exactly for bodies of the threshold and more."""
     # register_last: botocore's own before-call handler adds the header first.
-    client.meta.events.register_last("before-call.s3", _drop_expect_for_small_bodies)
+    client.meta.events.register_last("before-call.s3", _expect_continue_for_large_bodies)
 
 
-def _drop_expect_for_small_bodies(params: dict[str, Any], **_: Any) -> None:
-    headers = params.get("headers") or {}
-    if "Expect" not in headers:
+def _expect_continue_for_large_bodies(params: dict[str, Any], **_: Any) -> None:
+    headers = params.get("headers")
+    body = params.get("body")
+    # botocore asks for file-like bodies; a part read into a bytearray is sent as it is.
+    if headers is None or not ("Expect" in headers or isinstance(body, bytearray)):
         return
-    length = determine_content_length(params.get("body"))
-    if length is not None and length < CONTINUE_THRESHOLD_BYTES:
-        del headers["Expect"]
+    length = determine_content_length(body)
+    if length is None:
+        return
+    if length < CONTINUE_THRESHOLD_BYTES:
+        headers.pop("Expect", None)
+    else:
+        headers["Expect"] = "100-continue"

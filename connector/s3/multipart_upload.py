@@ -20,9 +20,11 @@ from connector.s3.upload_config import (
     MAX_PARTS,
     MultipartConfig,
     Reader,
+    ReadInto,
     UploadHooks,
     UploadOptions,
     read_full,
+    read_into_part,
 )
 
 if TYPE_CHECKING:
@@ -35,11 +37,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class PartSource:
-    """The first part, already read, and the reader of the rest."""
+    """The first part, already read, and the reader of the rest.
+
+    ``readinto``, when the source has one, reads each later part straight into its buffer.
+    """
 
     first: bytes
     read: Reader
     part_size: int
+    readinto: ReadInto | None = None
+
+    def next_part(self) -> bytes | bytearray:
+        if self.readinto is not None:
+            return read_into_part(self.readinto, self.part_size)
+        return read_full(self.read, self.part_size)
 
 
 def put_multipart(
@@ -113,16 +124,20 @@ def _send_parts(
             sender.send(MARKER_PART_NUMBER, marker_body(options.job_key), counted=False)
         number = MARKER_PART_NUMBER + 1 if options.job_key is not None else 1
         sender.reserve()
-        chunk = source.first
+        chunk: bytes | bytearray = source.first
         source.first = b""  # the sender holds the first part now, not this frame for the whole upload
         while chunk:
             if number > LAST_PART_NUMBER:
                 raise ValueError(f"object exceeds {MAX_PARTS} parts of {source.part_size} bytes")
             sender.send(number, chunk)
             number += 1
+            # A short part is the end of the stream: no buffer for a read that must come back empty.
+            ended = len(chunk) < source.part_size
             chunk = b""  # drop our reference: the slot bounds what is held, not this frame
+            if ended:
+                break
             sender.reserve()
-            chunk = read_full(source.read, source.part_size)
+            chunk = source.next_part()
         parts = sender.results()
         if options.job_key is not None:
             parts = [part for part in parts if part.number != MARKER_PART_NUMBER]

@@ -87,7 +87,7 @@ class PartSender:
             self._slots.release()
             raise self._failure
 
-    def send(self, number: int, body: bytes, *, counted: bool = True) -> None:
+    def send(self, number: int, body: bytes | bytearray, *, counted: bool = True) -> None:
         """Send part ``number`` (a slot must be reserved unless ``counted`` is False)."""
         # In a holder the part thread empties, so the body is freed before the slot is released
         # (the pool's work item keeps its arguments until after the done callbacks ran).
@@ -102,7 +102,7 @@ class PartSender:
             self._failure = error
         self._slots.release()
 
-    def _upload(self, number: int, holder: list[bytes]) -> SentPart:
+    def _upload(self, number: int, holder: list[bytes | bytearray]) -> SentPart:
         body = holder.pop()
         args: dict[str, Any] = {}
         checksum = None
@@ -111,8 +111,15 @@ class PartSender:
             args[request_field(self._algorithm)] = checksum
             args["ChecksumAlgorithm"] = self._algorithm
         with s3_errors("UploadPart", self._bucket, self._key):
+            # botocore's validator takes a bytearray as a blob (the stubs do not say so); sent
+            # as it is, not copied into a BytesIO as bytes would be.
             response = self._client.upload_part(
-                Bucket=self._bucket, Key=self._key, UploadId=self._upload_id, PartNumber=number, Body=body, **args
+                Bucket=self._bucket,
+                Key=self._key,
+                UploadId=self._upload_id,
+                PartNumber=number,
+                Body=body,  # type: ignore[arg-type]
+                **args,
             )
         size = len(body)
         del body

@@ -19,10 +19,12 @@ __all__ = [
     "MIN_PART_SIZE_BYTES",
     "NO_HOOKS",
     "MultipartConfig",
+    "ReadInto",
     "Reader",
     "UploadHooks",
     "UploadOptions",
     "read_full",
+    "read_into_part",
 ]
 
 DEFAULT_CONCURRENCY = 10
@@ -32,6 +34,8 @@ MIN_PART_SIZE_BYTES = 5 * 1024 * 1024  # S3's minimum for every part but the las
 LAST_PART_NUMBER = 10_000
 MAX_PARTS = LAST_PART_NUMBER - 1
 Reader = Callable[[int], bytes]
+# ``readinto(view)``: fill as much of ``view`` as the stream has, return the count (0 at the end).
+ReadInto = Callable[[memoryview], int]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +117,26 @@ def read_full(read: Reader, size: int) -> bytes:
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
+
+
+def read_into_part(readinto: ReadInto, size: int) -> bytearray:
+    """Read up to ``size`` bytes straight into a new buffer, the part's only copy.
+
+    Joining the chunks of a part, as ``read_full`` does, holds the part twice at the moment of
+    the join; with every other slot full, that moment is the upload's peak.
+    """
+    part = bytearray(size)
+    filled = 0
+    with memoryview(part) as view:
+        while filled < size:
+            with view[filled:] as rest:
+                count = readinto(rest)
+            if not count:
+                break
+            filled += count
+    if filled < size:
+        del part[filled:]
+    return part
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,6 +26,7 @@ from connector.s3.upload_config import (
     NO_HOOKS,
     MultipartConfig,
     Reader,
+    ReadInto,
     UploadHooks,
     UploadOptions,
     read_full,
@@ -48,6 +49,7 @@ def upload_stream(
     size_hint: int | None = None,
     hooks: UploadHooks = NO_HOOKS,
     expected_sha256: str | None = None,
+    readinto: ReadInto | None = None,
 ) -> PutResult:
     """Upload everything ``read`` yields; the size is what was actually read.
 
@@ -57,6 +59,8 @@ def upload_stream(
         hooks: metrics, content type choice and a last check before the object is committed.
         expected_sha256: the bytes' SHA-256 (hex) as their source states it; a single PUT sends
             it as the checksum, so S3 itself refuses different bytes.
+        readinto: the same stream's ``readinto``, when it has one: parts after the first are
+            read straight into their buffers, so no part is ever held twice.
 
     Raises:
         ConnectorError: any S3 failure (``PreconditionFailed`` when ``create_only`` and the
@@ -74,7 +78,7 @@ def upload_stream(
     # The threshold may be smaller than a part: top the first part up to a full part.
     if len(first) < part_size:
         first += read_full(read, part_size - len(first))
-    parts = PartSource(first, read, part_size)
+    parts = PartSource(first, read, part_size, readinto)
     del first  # the sender drops each part once sent; this frame must not keep the first alive
     return put_multipart(client, bucket, key, parts, options, hooks, config, expected_sha256)
 

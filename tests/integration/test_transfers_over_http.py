@@ -86,6 +86,48 @@ def flip_a_byte(request: RecordedRequest, body: bytes) -> bytes | None:
     return None
 
 
+class IntoReader:
+    """A stream with ``readinto`` that records the size of each buffer it filled and the bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self._io = io.BytesIO(data)
+        self.read = self._io.read
+        self.buffer_sizes: set[int] = set()
+        self.bytes_read_into = 0
+
+    def readinto(self, view: memoryview) -> int:
+        self.buffer_sizes.add(len(view.obj))  # type: ignore[arg-type]
+        with view[:100_000] as limited:  # short reads, as a socket gives
+            count = self._io.readinto(limited)
+        self.bytes_read_into += count
+        return count
+
+
+class TestPartsReadIntoTheirBuffers:
+    def test_each_part_after_the_first_is_read_into_its_own_buffer_and_stored_whole(
+        self, via_proxy: S3Client, direct: S3Client, proxy: RecordingS3Proxy, bucket: str
+    ) -> None:
+        data = pattern(3 * PART + 5)
+        reader = IntoReader(data)
+        result = upload_stream(
+            via_proxy,
+            bucket=bucket,
+            key="into.bin",
+            read=reader.read,
+            readinto=reader.readinto,
+            options=UploadOptions(),
+            config=PARTS,
+        )
+
+        assert result.size == len(data)
+        # The first part comes from read(); everything after it went straight into part buffers.
+        assert reader.buffer_sizes == {PART}
+        assert reader.bytes_read_into == 2 * PART + 5
+        assert sorted(int(r.headers["Content-Length"]) for r in proxy.requests("UploadPart")) == [5, PART, PART, PART]
+        stored = direct.get_object(Bucket=bucket, Key="into.bin")["Body"].read()
+        assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
+
+
 class TestS3VerifiesTheBytes:
     @pytest.mark.s3_gap(feature="checksums")
     @pytest.mark.parametrize("size", [1000, 2 * PART], ids=["put", "multipart"])

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from connector.s3 import ClientCache, ClientSpec
-from connector.s3.expect_continue import CONTINUE_THRESHOLD_BYTES, _drop_expect_for_small_bodies
+from connector.s3.expect_continue import CONTINUE_THRESHOLD_BYTES, _expect_continue_for_large_bodies
 
 SPEC = ClientSpec(
     access_key_id="AKIAFAKEFAKEFAKE0001",
@@ -62,12 +62,18 @@ class TestExpectContinue:
 
         assert headers["Expect"] == "100-continue"
 
+    @pytest.mark.parametrize(("size", "expected"), [(1024, None), (CONTINUE_THRESHOLD_BYTES, "100-continue")])
+    def test_a_part_in_a_bytearray_follows_the_same_rule(self, size: int, expected: str | None) -> None:
+        headers = sent_headers("upload_part", UploadId="u", PartNumber=1, Body=bytearray(size))
+
+        assert headers.get("Expect") == expected
+
     def test_a_body_of_unknown_length_waits(self) -> None:
         class Unsized(io.RawIOBase):
             def readable(self) -> bool:
                 return True
 
         params: dict[str, Any] = {"headers": {"Expect": "100-continue"}, "body": Unsized()}
-        _drop_expect_for_small_bodies(params)
+        _expect_continue_for_large_bodies(params)
 
         assert params["headers"] == {"Expect": "100-continue"}

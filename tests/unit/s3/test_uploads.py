@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from connector.errors import ConnectorError
+from connector.s3.upload_config import read_into_part
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadHooks, UploadOptions, upload_stream
 
 BUCKET = "upload-bucket"
@@ -41,6 +42,14 @@ class TrickleReader:
 
     def read(self, size: int) -> bytes:
         return self._io.read(min(size, self._max_read))
+
+
+class TrickleIntoReader(TrickleReader):
+    """Short ``readinto`` calls, as sockets give."""
+
+    def readinto(self, view: memoryview) -> int:
+        with view[: self._max_read] as limited:
+            return self._io.readinto(limited)
 
 
 class TestSizes:
@@ -186,3 +195,18 @@ class TestHooks:
             )
         assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
         assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+
+class TestReadIntoPart:
+    def test_a_part_is_filled_across_short_reads(self) -> None:
+        reader = TrickleIntoReader(pattern(300_000), max_read=7_000)
+
+        part = read_into_part(reader.readinto, 250_000)
+
+        assert part == pattern(250_000) and isinstance(part, bytearray)
+
+    def test_the_last_part_is_cut_to_what_the_stream_had(self) -> None:
+        reader = TrickleIntoReader(pattern(1_000))
+
+        assert read_into_part(reader.readinto, 4_096) == pattern(1_000)
+        assert read_into_part(reader.readinto, 4_096) == b""
