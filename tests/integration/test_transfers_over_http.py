@@ -94,12 +94,14 @@ class IntoReader:
         self.read = self._io.read
         self.buffer_sizes: set[int] = set()
         self.bytes_read_into = 0
+        self.ends_seen = 0
 
     def readinto(self, view: memoryview) -> int:
         self.buffer_sizes.add(len(view.obj))  # type: ignore[arg-type]
         with view[:100_000] as limited:  # short reads, as a socket gives
             count = self._io.readinto(limited)
         self.bytes_read_into += count
+        self.ends_seen += count == 0
         return count
 
 
@@ -123,6 +125,8 @@ class TestPartsReadIntoTheirBuffers:
         # The first part comes from read(); everything after it went straight into part buffers.
         assert reader.buffer_sizes == {PART}
         assert reader.bytes_read_into == 2 * PART + 5
+        # The short tail ends the stream: no further part buffer is read into only to find it empty.
+        assert reader.ends_seen == 1
         assert sorted(int(r.headers["Content-Length"]) for r in proxy.requests("UploadPart")) == [5, PART, PART, PART]
         stored = direct.get_object(Bucket=bucket, Key="into.bin")["Body"].read()
         assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
