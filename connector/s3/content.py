@@ -172,11 +172,12 @@ def _base64(body: bytes) -> str:
 def sniff_media_type(head: bytes) -> str:
     """The media type libmagic sees in the first bytes, or ``application/octet-stream``.
 
-    Text is ``text/plain``, ``text/csv`` or ``application/json`` unless it opens with markup:
-    libmagic's database guesses a programming language for most plain text (``text/x-c`` for
-    prose with braces, ``text/html`` for truncated JSON), and those guesses cost a millisecond
-    per call, the largest share of a small job's CPU. Markup and everything that is not text go
-    through the whole database, so HTML, XML, SVG, images, PDFs and archives keep their types.
+    UTF-8 text is ``text/plain``, ``text/csv`` or ``application/json`` unless it opens with
+    markup (``<``) or a ``%`` header: libmagic's database guesses a programming language for
+    most plain text (``text/x-c`` for prose with braces, ``text/html`` for truncated JSON), and
+    those guesses cost a millisecond per call, the largest share of a small job's CPU. Markup,
+    ``%`` headers and everything that is not UTF-8 text go through the whole database, so HTML,
+    XML, SVG, PostScript, PDFs, images and archives keep their types.
 
     Args:
         head: the first bytes of the content (only 2048 are looked at).
@@ -203,8 +204,8 @@ _WHOLE_DATABASE = magic.MAGIC_MIME_TYPE
 _SETTLED_BY_BUILT_IN_TESTS = frozenset({"text/csv", "application/json"})
 # Markup (HTML, XML, SVG) and PDF or PostScript headers can be ASCII from the first byte on.
 _SIGNATURE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*[<%]")
-_cookies: dict[int, magic.Magic] = {}
-_cookies_lock = threading.Lock()
+_handles: dict[int, magic.Magic] = {}
+_handles_lock = threading.Lock()
 
 
 def _is_plain_text(head: bytes) -> bool:
@@ -227,14 +228,14 @@ _UTF8_DECODER = codecs.getincrementaldecoder("utf-8")
 
 def _magic(flags: int) -> magic.Magic:
     """One libmagic handle per flag set, shared by all threads (each handle has its own lock)."""
-    handle = _cookies.get(flags)
+    handle = _handles.get(flags)
     if handle is None:
-        with _cookies_lock:
-            handle = _cookies.get(flags)
+        with _handles_lock:
+            handle = _handles.get(flags)
             if handle is None:
                 handle = magic.Magic(mime=True)
                 magic.magic_setflags(handle.cookie, flags)
-                _cookies[flags] = handle
+                _handles[flags] = handle
     return handle
 
 
