@@ -21,4 +21,7 @@ cd "$(dirname "$0")/.."
     tests/integration/test_check_command.py "$@"
 # The end-to-end suite (real worker processes) on MinIO: the default command runs it on moto; here
 # every end-to-end test that touches S3 runs again with MinIO checking each signature.
+# The transfer suites run on moto and s3rver in the default command; here on MinIO too.
+.venv/bin/pytest -q -p no:cacheprovider --s3-servers=minio tests/integration/test_transfers_over_http.py \
+    tests/integration/test_ranged_downloads_over_http.py tests/integration/test_uploads_command.py "$@"
 exec .venv/bin/pytest -q -p no:cacheprovider --e2e-s3-servers=minio -k minio tests/e2e "$@"
