@@ -51,11 +51,14 @@ def _is_marker(part: Any, body: bytes) -> bool:
     return bool(sha) and sha == base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
 
 
-def abort_own_uploads(client: S3Client, *, bucket: str, key: str, job_key: str) -> list[str]:
+def abort_own_uploads(client: S3Client, *, bucket: str, key: str, job_key: str, keep: str | None = None) -> list[str]:
     """Abort in-progress uploads of ``key`` that an earlier attempt of ``job_key`` started.
 
     Best effort: a store without ListMultipartUploads, or credentials without
     s3:ListBucketMultipartUploads, only leave the strays to the bucket's lifecycle rule.
+
+    Args:
+        keep: this attempt's own upload id, never aborted (the check may run beside it).
 
     Returns:
         The upload ids aborted.
@@ -66,7 +69,7 @@ def abort_own_uploads(client: S3Client, *, bucket: str, key: str, job_key: str) 
         with s3_errors("ListMultipartUploads", bucket, key):
             uploads = client.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads", [])
         for upload in uploads:
-            if upload.get("Key") != key:
+            if upload.get("Key") != key or upload.get("UploadId") == keep:
                 continue
             upload_id = upload["UploadId"]
             with s3_errors("ListParts", bucket, key):

@@ -4,7 +4,9 @@ and the source's own check agree, and aborted the moment anything fails."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class PartSource:
-    """The first part, already read, and the reader of the rest.
+    """The bytes already read (one part or more), and the reader of the rest.
 
     ``readinto``, when the source has one, reads each later part straight into its buffer.
     """
@@ -48,9 +50,14 @@ class PartSource:
     readinto: ReadInto | None = None
 
     def next_part(self) -> bytes | bytearray:
+        """The next part: from what was read first while it lasts, then from the stream."""
+        if len(self.first) >= self.part_size:
+            part, self.first = self.first[: self.part_size], self.first[self.part_size :]
+            return part
+        carry, self.first = self.first, b""
         if self.readinto is not None:
-            return read_into_part(self.readinto, self.part_size)
-        return read_full(self.read, self.part_size)
+            return read_into_part(self.readinto, self.part_size, carry)
+        return carry + read_full(self.read, self.part_size - len(carry))
 
 
 def put_multipart(
@@ -63,11 +70,48 @@ def put_multipart(
     config: MultipartConfig,
     expected_sha256: str | None,
 ) -> PutResult:
-    if options.job_key is not None:
-        abort_own_uploads(client, bucket=bucket, key=key, job_key=options.job_key)
     args: dict[str, Any] = {} if config.checksum == "NONE" else {"ChecksumAlgorithm": config.checksum}
     with s3_errors("CreateMultipartUpload", bucket, key):
         upload_id = client.create_multipart_upload(Bucket=bucket, Key=key, **options.object_args(), **args)["UploadId"]
+    with _earlier_attempts_aborted(client, bucket, key, options.job_key, upload_id):
+        return _upload_parts(client, bucket, key, upload_id, parts_source, options, hooks, config, expected_sha256)
+
+
+@contextmanager
+def _earlier_attempts_aborted(
+    client: S3Client, bucket: str, key: str, job_key: str | None, upload_id: str
+) -> Iterator[None]:
+    """Look for this job's earlier uploads of the key beside the parts, not before them (it
+    costs round trips), and be done with it before the upload ends, whatever its outcome."""
+    if job_key is None:
+        yield
+        return
+    check = threading.Thread(
+        target=abort_own_uploads,
+        args=(client,),
+        kwargs={"bucket": bucket, "key": key, "job_key": job_key, "keep": upload_id},
+        name="s3-earlier-attempts",
+        daemon=True,
+    )
+    check.start()
+    try:
+        yield
+    finally:
+        check.join()
+
+
+def _upload_parts(
+    client: S3Client,
+    bucket: str,
+    key: str,
+    upload_id: str,
+    parts_source: PartSource,
+    options: UploadOptions,
+    hooks: UploadHooks,
+    config: MultipartConfig,
+    expected_sha256: str | None,
+) -> PutResult:
+    """Parts, the source's check and the completion of a created upload; aborted on any failure."""
     pending: PutResult | None = None
     try:
         parts = _send_parts(client, bucket, key, upload_id, parts_source, hooks.on_bytes, options, config)
@@ -124,8 +168,7 @@ def _send_parts(
             sender.send(MARKER_PART_NUMBER, marker_body(options.job_key), counted=False)
         number = MARKER_PART_NUMBER + 1 if options.job_key is not None else 1
         sender.reserve()
-        chunk: bytes | bytearray = source.first
-        source.first = b""  # the sender holds the first part now, not this frame for the whole upload
+        chunk = source.next_part()
         while chunk:
             if number > LAST_PART_NUMBER:
                 raise ValueError(f"object exceeds {MAX_PARTS} parts of {source.part_size} bytes")

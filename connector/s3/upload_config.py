@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 DEFAULT_CONCURRENCY = 10
-MIN_PART_SIZE_BYTES = 5 * 1024 * 1024  # S3's minimum for every part but the last
+_MIB = 1024 * 1024
+_PART_ALIGNMENT = 64 * 1024
+MIN_PART_SIZE_BYTES = 5 * _MIB  # S3's minimum for every part but the last
 # Part numbers go up to 10,000; with a job's attempt marker as part 1 (connector.s3.attempts),
 # 9,999 remain for the data.
 LAST_PART_NUMBER = 10_000
@@ -56,11 +58,22 @@ class MultipartConfig:
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
 
-    def part_size_for(self, size_hint: int | None) -> int:
-        """A part size that keeps a known size within S3's 10,000 parts."""
+    def part_size_for(self, size_hint: int | None, *, fill_slots: bool = False) -> int:
+        """A part size that keeps a known size within S3's 10,000 parts.
+
+        Args:
+            fill_slots: the parts go up ``concurrency`` at once. An object that would fill
+                fewer parts than that is cut into ``concurrency`` parts instead (in whole
+                64 KiB, at least S3's 5 MiB), so that every connection works: one connection's throughput
+                is the limit, and a 64 MiB object in eight 8 MiB parts leaves two of ten idle.
+        """
         if size_hint is None:
             return self.part_size_bytes
-        return max(self.part_size_bytes, math.ceil(size_hint / MAX_PARTS))
+        size = max(self.part_size_bytes, math.ceil(size_hint / MAX_PARTS))
+        if fill_slots and size_hint < self.concurrency * self.part_size_bytes:
+            spread = math.ceil(size_hint / self.concurrency / _PART_ALIGNMENT) * _PART_ALIGNMENT
+            size = min(size, max(MIN_PART_SIZE_BYTES, spread))
+        return size
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,14 +132,16 @@ def read_full(read: Reader, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_into_part(readinto: ReadInto, size: int) -> bytearray:
-    """Read up to ``size`` bytes straight into a new buffer, the part's only copy.
+def read_into_part(readinto: ReadInto, size: int, prefix: bytes = b"") -> bytearray:
+    """``prefix`` and then up to ``size - len(prefix)`` bytes read straight into a new buffer,
+    the part's only copy.
 
     Joining the chunks of a part, as ``read_full`` does, holds the part twice at the moment of
     the join; with every other slot full, that moment is the upload's peak.
     """
     part = bytearray(size)
-    filled = 0
+    part[: len(prefix)] = prefix
+    filled = len(prefix)
     with memoryview(part) as view:
         while filled < size:
             with view[filled:] as rest:

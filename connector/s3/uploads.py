@@ -69,7 +69,7 @@ def upload_stream(
             started multipart upload is aborted first.
     """
     config = config or MultipartConfig()
-    part_size = config.part_size_for(size_hint)
+    part_size = config.part_size_for(size_hint, fill_slots=True)
     first = read_full(read, max(config.threshold_bytes, 1))
     if options.content_type is None and hooks.content_type_from_head is not None:
         options = replace(options, content_type=hooks.content_type_from_head(first[:4096]))

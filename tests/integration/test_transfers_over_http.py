@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from connector.errors import ConnectorError
-from connector.s3.attempts import MARKER_PART_NUMBER, marker_body
+from connector.s3.attempts import MARKER_PART_NUMBER, abort_own_uploads, marker_body
 from connector.s3.transfer import PutResult
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadOptions, upload_stream
 from testkit.s3_recorder import Fault, RecordedRequest, RecordingS3Proxy
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 PART = MIN_PART_SIZE_BYTES
+MIB = 1024 * 1024
 PARTS = MultipartConfig(threshold_bytes=PART, part_size_bytes=PART, concurrency=4)
 
 
@@ -129,6 +130,30 @@ class TestPartsReadIntoTheirBuffers:
         assert reader.ends_seen == 1
         assert sorted(int(r.headers["Content-Length"]) for r in proxy.requests("UploadPart")) == [5, PART, PART, PART]
         stored = direct.get_object(Bucket=bucket, Key="into.bin")["Body"].read()
+        assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
+
+    def test_the_first_read_is_cut_into_parts_and_its_rest_starts_the_next_buffer(
+        self, via_proxy: S3Client, direct: S3Client, proxy: RecordingS3Proxy, bucket: str
+    ) -> None:
+        # 8 MiB are read to decide on multipart; a 16 MiB object over 4 slots gets 5 MiB parts.
+        data = pattern(16 * MIB + 3)
+        reader = IntoReader(data)
+        result = upload_stream(
+            via_proxy,
+            bucket=bucket,
+            key="cut.bin",
+            read=reader.read,
+            readinto=reader.readinto,
+            options=UploadOptions(),
+            config=MultipartConfig(threshold_bytes=8 * MIB, part_size_bytes=8 * MIB, concurrency=4),
+            size_hint=len(data),
+        )
+
+        assert result.size == len(data)
+        sizes = sorted(int(r.headers["Content-Length"]) for r in proxy.requests("UploadPart"))
+        assert sizes == [MIB + 3, 5 * MIB, 5 * MIB, 5 * MIB]
+        assert reader.buffer_sizes == {5 * MIB} and reader.bytes_read_into == 8 * MIB + 3
+        stored = direct.get_object(Bucket=bucket, Key="cut.bin")["Body"].read()
         assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
 
 
@@ -241,6 +266,32 @@ class TestRetriesOfTheSameJob:
         )
         left = {(u["Key"], u["UploadId"]) for u in direct.list_multipart_uploads(Bucket=bucket).get("Uploads", [])}
         assert ("k", mine) not in left and ("k", other) in left and len(left) == 2
+
+    @pytest.mark.s3_gap(feature="multipart-listing")
+    def test_the_check_beside_the_parts_never_aborts_this_attempts_own_upload(
+        self, direct: S3Client, bucket: str
+    ) -> None:
+        def with_marker(job_key: str) -> str:
+            upload_id = direct.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="SHA256")["UploadId"]
+            direct.upload_part(
+                Bucket=bucket,
+                Key="k",
+                UploadId=upload_id,
+                PartNumber=MARKER_PART_NUMBER,
+                Body=marker_body(job_key),
+                ChecksumAlgorithm="SHA256",
+            )
+            return upload_id
+
+        # Both name job 41: the earlier attempt's stray and this attempt's own upload, whose
+        # marker is already up when the check (running beside the parts) lists the key.
+        earlier, own = with_marker("41"), with_marker("41")
+
+        aborted = abort_own_uploads(direct, bucket=bucket, key="k", job_key="41", keep=own)
+
+        assert aborted == [earlier]
+        left = {u["UploadId"] for u in direct.list_multipart_uploads(Bucket=bucket).get("Uploads", [])}
+        assert left == {own}
 
 
 def expect_header(request: RecordedRequest) -> str | None:

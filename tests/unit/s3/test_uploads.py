@@ -94,6 +94,48 @@ class TestSizes:
     def test_part_size_grows_to_stay_within_ten_thousand_parts(self) -> None:
         assert MultipartConfig().part_size_for(200 * 1024**3) > 8 * MIB
         assert MultipartConfig().part_size_for(None) == 8 * MIB
+        assert MultipartConfig().part_size_for(200 * 1024**3, fill_slots=True) > 8 * MIB
+
+    @pytest.mark.parametrize(
+        ("size_hint", "expected"),
+        [
+            (64 * MIB, 6_750_208),  # ten parts of 6.4 MiB, rounded up to 64 KiB
+            (50 * MIB, 5 * MIB),
+            (20 * MIB, 5 * MIB),  # never under S3's minimum
+            (80 * MIB, 8 * MIB),  # ten parts of the configured size fill the slots already
+            (1024 * MIB, 8 * MIB),
+            (None, 8 * MIB),  # an unknown size keeps the configured part size
+        ],
+    )
+    def test_a_mid_size_object_is_cut_to_fill_every_slot(self, size_hint: int | None, expected: int) -> None:
+        assert MultipartConfig(concurrency=10).part_size_for(size_hint, fill_slots=True) == expected
+
+    def test_filling_slots_never_raises_the_configured_part_size(self) -> None:
+        config = MultipartConfig(part_size_bytes=5 * MIB, concurrency=2)
+
+        assert config.part_size_for(15 * MIB, fill_slots=True) == 5 * MIB
+
+    def test_the_first_read_is_cut_into_parts_when_they_are_smaller(self, s3: Any) -> None:
+        # 8 MiB are read to decide on multipart; with a 5 MiB part size they make part 1 and
+        # the start of part 2.
+        data = pattern(21 * MIB + 7)
+        config = MultipartConfig(threshold_bytes=8 * MIB, part_size_bytes=8 * MIB, concurrency=8)
+        sent: list[int] = []
+        reader = TrickleIntoReader(data)
+        result = upload_stream(
+            s3,
+            bucket=BUCKET,
+            key="cut.bin",
+            read=reader.read,
+            options=UploadOptions(),
+            config=config,
+            size_hint=len(data),
+            hooks=UploadHooks(on_bytes=sent.append),
+        )
+        assert sorted(sent) == [MIB + 7, 5 * MIB, 5 * MIB, 5 * MIB, 5 * MIB]
+        assert result.size == len(data) and result.etag is not None and result.etag.endswith("-5")
+        stored = s3.get_object(Bucket=BUCKET, Key="cut.bin")["Body"].read()
+        assert hashlib.sha256(stored).digest() == hashlib.sha256(data).digest()
 
     def test_part_size_below_s3_minimum_is_refused(self) -> None:
         with pytest.raises(ValueError):
