@@ -37,6 +37,20 @@ def nothing_in_progress(client: S3Client, bucket: str) -> bool:
     return client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
 
+def upload_with_marker(client: S3Client, bucket: str, key: str, job_key: str) -> str:
+    """An in-progress upload whose marker part names ``job_key``, as an attempt of that job leaves."""
+    upload_id = client.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm="SHA256")["UploadId"]
+    client.upload_part(
+        Bucket=bucket,
+        Key=key,
+        UploadId=upload_id,
+        PartNumber=MARKER_PART_NUMBER,
+        Body=marker_body(job_key),
+        ChecksumAlgorithm="SHA256",
+    )
+    return upload_id
+
+
 class TestPartsInFlight:
     def test_parts_overlap_up_to_the_concurrency(
         self, via_proxy: S3Client, direct: S3Client, proxy: RecordingS3Proxy, bucket: str
@@ -242,19 +256,7 @@ class TestRetriesOfTheSameJob:
 
     @pytest.mark.s3_gap(feature="multipart-listing")
     def test_a_new_attempt_aborts_only_its_own_earlier_uploads(self, direct: S3Client, bucket: str) -> None:
-        def stray(job_key: str) -> str:
-            upload_id = direct.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="SHA256")["UploadId"]
-            direct.upload_part(
-                Bucket=bucket,
-                Key="k",
-                UploadId=upload_id,
-                PartNumber=MARKER_PART_NUMBER,
-                Body=marker_body(job_key),
-                ChecksumAlgorithm="SHA256",
-            )
-            return upload_id
-
-        mine, other = stray("41"), stray("42")
+        mine, other = upload_with_marker(direct, bucket, "k", "41"), upload_with_marker(direct, bucket, "k", "42")
         direct.create_multipart_upload(Bucket=bucket, Key="k-other-key")  # another key: never looked at
         upload_stream(
             direct,
@@ -271,21 +273,9 @@ class TestRetriesOfTheSameJob:
     def test_the_check_beside_the_parts_never_aborts_this_attempts_own_upload(
         self, direct: S3Client, bucket: str
     ) -> None:
-        def with_marker(job_key: str) -> str:
-            upload_id = direct.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="SHA256")["UploadId"]
-            direct.upload_part(
-                Bucket=bucket,
-                Key="k",
-                UploadId=upload_id,
-                PartNumber=MARKER_PART_NUMBER,
-                Body=marker_body(job_key),
-                ChecksumAlgorithm="SHA256",
-            )
-            return upload_id
-
         # Both name job 41: the earlier attempt's stray and this attempt's own upload, whose
         # marker is already up when the check (running beside the parts) lists the key.
-        earlier, own = with_marker("41"), with_marker("41")
+        earlier, own = upload_with_marker(direct, bucket, "k", "41"), upload_with_marker(direct, bucket, "k", "41")
 
         aborted = abort_own_uploads(direct, bucket=bucket, key="k", job_key="41", keep=own)
 
