@@ -53,6 +53,9 @@ URL_NOT_ALLOWED = _input("URL_NOT_ALLOWED", "an external document URL's scheme o
 DOCUMENT_TOO_LARGE = _input("DOCUMENT_TOO_LARGE", "an external document exceeds S3_CONNECTOR_EXTERNAL_MAX_BYTES")
 MISSING_CREDENTIALS = _input("MISSING_CREDENTIALS", "no usable credentials: a key without its secret, or none found")
 # --- Objects and content
+OBJECT_TOO_LARGE = _permanent(
+    "OBJECT_TOO_LARGE", "an upload exceeds 9,999 parts of the part size; the upload was aborted"
+)
 CONTENT_TOO_LARGE = _permanent(
     "CONTENT_TOO_LARGE", "the object is over the inline limit for a download; use document mode"
 )

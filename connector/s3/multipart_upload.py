@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from connector.error_codes import OBJECT_TOO_LARGE
 from connector.errors import ConnectorError
 from connector.s3.attempts import MARKER_PART_NUMBER, abort_own_uploads, marker_body
 from connector.s3.checksums import b64_of_hex, composite
@@ -171,7 +172,10 @@ def _send_parts(
         chunk = source.next_part()
         while chunk:
             if number > LAST_PART_NUMBER:
-                raise ValueError(f"object exceeds {MAX_PARTS} parts of {source.part_size} bytes")
+                raise OBJECT_TOO_LARGE.error(
+                    f"The object exceeds {MAX_PARTS} parts of {source.part_size} bytes (S3's limit); nothing "
+                    "was written. Raise S3_CONNECTOR_MULTIPART_PART_SIZE_BYTES, or state the document's size"
+                )
             sender.send(number, chunk)
             number += 1
             # A short part is the end of the stream: no buffer for a read that must come back empty.

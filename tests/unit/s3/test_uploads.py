@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from connector.errors import ConnectorError
+from connector.s3 import multipart_upload
 from connector.s3.upload_config import read_into_part
 from connector.s3.uploads import MIN_PART_SIZE_BYTES, MultipartConfig, UploadHooks, UploadOptions, upload_stream
 
@@ -158,6 +159,27 @@ class TestNothingHalfWritten:
 
         with pytest.raises(OSError):
             upload_stream(s3, bucket=BUCKET, key="broken", read=read, options=UploadOptions(), config=SMALL_PARTS)
+        assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+        assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+    def test_an_object_beyond_the_part_limit_is_a_named_error_and_aborted(
+        self, s3: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # S3 allows 10,000 part numbers; three stand in for them here.
+        monkeypatch.setattr(multipart_upload, "LAST_PART_NUMBER", 3)
+
+        with pytest.raises(ConnectorError) as raised:
+            upload_stream(
+                s3,
+                bucket=BUCKET,
+                key="huge",
+                read=io.BytesIO(pattern(16 * MIB)).read,
+                options=UploadOptions(),
+                config=SMALL_PARTS,
+            )
+
+        assert (raised.value.code, raised.value.retryable) == ("OBJECT_TOO_LARGE", False)
+        assert "S3_CONNECTOR_MULTIPART_PART_SIZE_BYTES" in raised.value.message
         assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
         assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
 
